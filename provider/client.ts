@@ -1,0 +1,38 @@
+/** Builds the AmpClient every operation of the core runs over, from provider configuration. */
+import { AmpClient } from "@aws-sdk/client-amp";
+
+/** Static credentials; when absent, the standard AWS credential chain applies. */
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** How to reach AMP. Every field is optional: the AWS environment and shared config fill the gaps. */
+export interface AmpClientConfig {
+  /** AWS region; falls back to AWS_REGION and the profile's region. */
+  region?: string;
+  /** Shared-config profile; falls back to AWS_PROFILE. */
+  profile?: string;
+  /** A custom AMP endpoint URL (an emulator, a VPC endpoint); falls back to AWS_ENDPOINT_URL_AMP. */
+  endpoint?: string;
+  credentials?: StaticCredentials;
+  /** Attempts per request, throttling and 5xx answers included (the SDK's retry strategy). */
+  maxAttempts?: number;
+}
+
+/** Attempts per request: above the SDK's 3, because AMP throttles bursts of policy calls. */
+export const DEFAULT_MAX_ATTEMPTS = 6;
+
+/** Makes a client for one configuration. Region and credentials resolve lazily, at the first call. */
+export function createAmpClient(config: AmpClientConfig = {}): AmpClient {
+  return new AmpClient({
+    ...(config.region ? { region: config.region } : {}),
+    ...(config.profile ? { profile: config.profile } : {}),
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+    maxAttempts: config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // adaptive adds client-side rate limiting on top of retries, so a throttled burst backs off as a whole.
+    retryMode: "adaptive",
+  });
+}

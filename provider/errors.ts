@@ -1,0 +1,140 @@
+/** Typed errors of the core: each message starts with what was being done and ends with what to do. */
+import type { ResourcePolicyState } from "./types";
+
+/** The base of every error the core throws. */
+export class AwsampError extends Error {
+  /**
+   * What exists in AWS after the failure, when a write had gone through before it: adapters hand it to the
+   * engine so the resource stays tracked and the next run finishes the job.
+   */
+  state?: ResourcePolicyState;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The workspace already has a policy, so a create would overwrite one the program does not own. */
+export class PolicyAlreadyExistsError extends AwsampError {
+  constructor(
+    readonly workspaceId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `putting the resource policy on workspace ${workspaceId}: the workspace already has a resource policy, ` +
+        `and awsamp never overwrites a policy it does not manage. To manage the existing policy, adopt it: ` +
+        `pulumi import awsamp:index:ResourcePolicy <name> ${workspaceId}`,
+      options,
+    );
+  }
+}
+
+/** The policy changed (or went) outside this program since the state's revision was read. */
+export class PolicyConflictError extends AwsampError {
+  constructor(
+    action: string,
+    readonly workspaceId: string,
+    readonly expectedRevisionId: string,
+    readonly actualRevisionId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    const found =
+      actualRevisionId === undefined ? "the policy no longer exists" : `AWS now holds revision ${actualRevisionId}`;
+    super(
+      `${action} on workspace ${workspaceId}: the policy was changed outside this program ` +
+        `(the state has revision ${expectedRevisionId}; ${found}). ` +
+        `Run \`pulumi refresh\` to read the current policy, review it, then run the update again.`,
+      options,
+    );
+  }
+}
+
+/** The workspace does not exist (or is not visible with these credentials in this region). */
+export class WorkspaceNotFoundError extends AwsampError {
+  constructor(
+    action: string,
+    readonly workspaceId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${action} on workspace ${workspaceId}: the workspace does not exist in this account and region. ` +
+        `Check workspaceId and region.`,
+      options,
+    );
+  }
+}
+
+/** A wait reached its deadline before the policy settled. */
+export class WaitTimeoutError extends AwsampError {
+  constructor(
+    readonly workspaceId: string,
+    readonly target: string,
+    readonly lastStatus: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `waiting for the resource policy on workspace ${workspaceId} to become ${target}: ` +
+        `still ${lastStatus} after ${formatSeconds(waitedMs)}. ` +
+        `AWS may still finish; run \`pulumi refresh\` to see where it got to, or raise the timeout (customTimeouts).`,
+    );
+  }
+}
+
+/** A wait was stopped by its abort signal (the engine cancelled the operation). */
+export class WaitAbortedError extends AwsampError {
+  constructor(
+    readonly workspaceId: string,
+    readonly target: string,
+    readonly lastStatus: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `waiting for the resource policy on workspace ${workspaceId} to become ${target}: ` +
+        `cancelled after ${formatSeconds(waitedMs)} while ${lastStatus}.`,
+    );
+  }
+}
+
+/** The policy left the path to the wanted status (for example it was deleted while being created). */
+export class UnexpectedStatusError extends AwsampError {
+  constructor(
+    readonly workspaceId: string,
+    readonly target: string,
+    readonly status: string,
+  ) {
+    super(
+      `waiting for the resource policy on workspace ${workspaceId} to become ${target}: ` +
+        `it became ${status} instead, so something outside this program changed it. Run \`pulumi refresh\`.`,
+    );
+  }
+}
+
+/** Any other failure of an AWS call, wrapped with what was being done. */
+export class AwsRequestError extends AwsampError {
+  constructor(
+    action: string,
+    readonly workspaceId: string,
+    cause: unknown,
+  ) {
+    super(`${action} on workspace ${workspaceId}: ${describeCause(cause)}`, { cause });
+  }
+}
+
+/** The name of an AWS SDK exception (its class name), or undefined for anything else. */
+export function awsErrorName(error: unknown): string | undefined {
+  if (error instanceof Error) return error.name;
+  return undefined;
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return `${cause.name}${status ? ` (HTTP ${status})` : ""}: ${cause.message}`;
+  }
+  return String(cause);
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,34 @@
+/** The shapes that cross the core's boundary: what a program declares and what the engine keeps in state. */
+
+/** What a program declares for one resource policy. */
+export interface ResourcePolicyInputs {
+  /** The ID of the workspace the policy is attached to; also the resource's ID. */
+  workspaceId: string;
+  /** The policy document, as JSON text. */
+  policyDocument: string;
+  /** The region of the workspace, when it is not the provider's. */
+  region?: string;
+}
+
+/** The lifecycle states AMP reports for a resource policy. */
+export type PolicyStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
+
+/** What the engine keeps for a resource policy: the inputs and what AWS reported. */
+export interface ResourcePolicyState extends ResourcePolicyInputs {
+  policyStatus: string;
+  revisionId: string;
+}
+
+/** What AWS holds for a workspace's policy, as one DescribeResourcePolicy answer. */
+export interface RemoteResourcePolicy {
+  workspaceId: string;
+  policyDocument: string;
+  policyStatus: string;
+  revisionId: string;
+}
+
+/** What a create returns: the resource ID (the workspace ID) and the state. */
+export interface CreateResult {
+  id: string;
+  state: ResourcePolicyState;
+}
