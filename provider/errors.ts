@@ -40,7 +40,9 @@ export class PolicyConflictError extends AwsampError {
     options?: { cause?: unknown },
   ) {
     const found =
-      actualRevisionId === undefined ? "the policy no longer exists" : `AWS now holds revision ${actualRevisionId}`;
+      actualRevisionId === undefined
+        ? "the policy no longer exists"
+        : `AWS now holds revision ${actualRevisionId}`;
     super(
       `${action} on workspace ${workspaceId}: the policy was changed outside this program ` +
         `(the state has revision ${expectedRevisionId}; ${found}). ` +

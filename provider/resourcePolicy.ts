@@ -82,7 +82,10 @@ export async function createResourcePolicy(
   const settled = await settleOrKeepState(state, () =>
     waitResourcePolicyActive(client, workspaceId, deadline, options),
   );
-  return { id: workspaceId, state: { ...state, policyStatus: settled.policyStatus, revisionId: settled.revisionId } };
+  return {
+    id: workspaceId,
+    state: { ...state, policyStatus: settled.policyStatus, revisionId: settled.revisionId },
+  };
 }
 
 // --- read -------------------------------------------------------------------------------------------
@@ -97,12 +100,19 @@ export async function readResourcePolicy(
   known: { policyDocument?: string; region?: string } = {},
   options: Pick<OperationOptions, "signal"> = {},
 ): Promise<ResourcePolicyState | undefined> {
-  const remote = await findResourcePolicyByWorkspaceID(client, workspaceId, "reading the resource policy", options.signal);
+  const remote = await findResourcePolicyByWorkspaceID(
+    client,
+    workspaceId,
+    "reading the resource policy",
+    options.signal,
+  );
   if (!remote) return undefined;
-  const keepKnownText = known.policyDocument !== undefined && equivalent(known.policyDocument, remote.policyDocument);
+  const keepKnownText =
+    known.policyDocument !== undefined && equivalent(known.policyDocument, remote.policyDocument);
   return {
     workspaceId,
-    policyDocument: keepKnownText && known.policyDocument !== undefined ? known.policyDocument : remote.policyDocument,
+    policyDocument:
+      keepKnownText && known.policyDocument !== undefined ? known.policyDocument : remote.policyDocument,
     policyStatus: remote.policyStatus,
     revisionId: remote.revisionId,
     ...(known.region ? { region: known.region } : {}),
@@ -147,7 +157,11 @@ export async function deleteResourcePolicy(
   const remove = async () => {
     try {
       await client.send(
-        new DeleteResourcePolicyCommand({ workspaceId, revisionId: state.revisionId, clientToken: randomUUID() }),
+        new DeleteResourcePolicyCommand({
+          workspaceId,
+          revisionId: state.revisionId,
+          clientToken: randomUUID(),
+        }),
         { abortSignal: options.signal },
       );
       return true;
@@ -170,7 +184,9 @@ export async function findResourcePolicyByWorkspaceID(
   signal?: AbortSignal,
 ): Promise<RemoteResourcePolicy | undefined> {
   try {
-    const out = await client.send(new DescribeResourcePolicyCommand({ workspaceId }), { abortSignal: signal });
+    const out = await client.send(new DescribeResourcePolicyCommand({ workspaceId }), {
+      abortSignal: signal,
+    });
     return {
       workspaceId,
       policyDocument: out.policyDocument ?? "",
@@ -199,7 +215,13 @@ export function waitResourcePolicyActive(
   deadline: Deadline,
   options: OperationOptions = {},
 ): Promise<RemoteResourcePolicy> {
-  return waitResourcePolicy(client, workspaceId, "ACTIVE", deadline, options) as Promise<RemoteResourcePolicy>;
+  return waitResourcePolicy(
+    client,
+    workspaceId,
+    "ACTIVE",
+    deadline,
+    options,
+  ) as Promise<RemoteResourcePolicy>;
 }
 
 /** Waits until the policy is gone. */
@@ -242,7 +264,12 @@ async function waitResourcePolicy(
   const checkState = async () => {
     last = await statusResourcePolicy(client, workspaceId, options.signal);
     polled = true;
-    options.onProgress?.({ workspaceId, target, status: describeStatus(last), elapsedMs: Date.now() - started });
+    options.onProgress?.({
+      workspaceId,
+      target,
+      status: describeStatus(last),
+      elapsedMs: Date.now() - started,
+    });
     return { state: judgeStatus(target, last) };
   };
   const remainingSeconds = deadline.remainingMs() / 1000;
@@ -287,7 +314,12 @@ async function putNewResourcePolicy(
     return await put();
   } catch (error) {
     if (!(error instanceof PolicyConflictError)) throw await withAdoptedState(client, inputs, error);
-    const existing = await findResourcePolicyByWorkspaceID(client, inputs.workspaceId, action, options.signal);
+    const existing = await findResourcePolicyByWorkspaceID(
+      client,
+      inputs.workspaceId,
+      action,
+      options.signal,
+    );
     if (existing) throw new PolicyAlreadyExistsError(inputs.workspaceId, { cause: error });
     // No policy, yet a conflict: the workspace itself is still CREATING or UPDATING.
     await waitWorkspaceActive(client, inputs.workspaceId, deadline, options);
@@ -299,7 +331,11 @@ async function putNewResourcePolicy(
  * A put that failed without an answer (network, 5xx after every retry) may still have landed. The put
  * was guarded by NO_POLICY, so a policy that now holds the same document is ours: report it as state.
  */
-async function withAdoptedState(client: AmpClient, inputs: ResourcePolicyInputs, error: unknown): Promise<unknown> {
+async function withAdoptedState(
+  client: AmpClient,
+  inputs: ResourcePolicyInputs,
+  error: unknown,
+): Promise<unknown> {
   if (!(error instanceof AwsRequestError)) return error;
   try {
     const remote = await findResourcePolicyByWorkspaceID(client, inputs.workspaceId);
@@ -383,7 +419,12 @@ async function waitWorkspaceActive(
   const schedule = options.poll ?? DEFAULT_POLL_SCHEDULE;
   const remainingSeconds = deadline.remainingMs() / 1000;
   if (remainingSeconds <= schedule.minDelaySeconds) {
-    throw new WaitTimeoutError(workspaceId, "writable (workspace ACTIVE)", "not ACTIVE", deadline.elapsedMs());
+    throw new WaitTimeoutError(
+      workspaceId,
+      "writable (workspace ACTIVE)",
+      "not ACTIVE",
+      deadline.elapsedMs(),
+    );
   }
   try {
     await waitUntilWorkspaceActive(
@@ -402,10 +443,20 @@ async function waitWorkspaceActive(
       throw new WorkspaceNotFoundError("waiting for the workspace", workspaceId, { cause: error });
     }
     if (name === "TimeoutError") {
-      throw new WaitTimeoutError(workspaceId, "writable (workspace ACTIVE)", "not ACTIVE", deadline.elapsedMs());
+      throw new WaitTimeoutError(
+        workspaceId,
+        "writable (workspace ACTIVE)",
+        "not ACTIVE",
+        deadline.elapsedMs(),
+      );
     }
     if (name === "AbortError") {
-      throw new WaitAbortedError(workspaceId, "writable (workspace ACTIVE)", "not ACTIVE", deadline.elapsedMs());
+      throw new WaitAbortedError(
+        workspaceId,
+        "writable (workspace ACTIVE)",
+        "not ACTIVE",
+        deadline.elapsedMs(),
+      );
     }
     throw new AwsRequestError("waiting for the workspace to become ACTIVE", workspaceId, error);
   }
@@ -426,7 +477,10 @@ async function settleOrKeepState<T>(state: ResourcePolicyState, wait: () => Prom
   }
 }
 
-function stateFromPut(inputs: ResourcePolicyInputs, out: PutResourcePolicyCommandOutput): ResourcePolicyState {
+function stateFromPut(
+  inputs: ResourcePolicyInputs,
+  out: PutResourcePolicyCommandOutput,
+): ResourcePolicyState {
   return {
     workspaceId: inputs.workspaceId,
     policyDocument: inputs.policyDocument,
