@@ -30,5 +30,9 @@ demo: build
 emulator: build
 	node build/tests/emulator/main.js
 
+# Benchmarks, one run, written to BENCHMARKS.md (`make bench ARGS=policy` runs one).
+bench: build
+	node build/scripts/bench/run.js $(ARGS)
+
 clean:
 	rm -rf build bin dist

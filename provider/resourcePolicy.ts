@@ -1,5 +1,6 @@
 /** The ResourcePolicy resource over AMP: create, read, update and delete, in the order the engine calls them. */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AmpClient,
   DeleteResourcePolicyCommand,
@@ -287,9 +288,15 @@ async function waitResourcePolicy(
           checkState,
         )
       : await checkState();
+  // The SDK waiter gives up when its next delay would pass the deadline; one last look at the deadline
+  // itself lets a policy that settles in that gap succeed rather than fail.
+  const state =
+    result.state === WaiterState.TIMEOUT
+      ? await checkAtDeadline(deadline, checkState, options.signal)
+      : result.state;
   const waited = Date.now() - started;
   const seen = polled ? describeStatus(last) : "not yet polled";
-  switch (result.state) {
+  switch (state) {
     case WaiterState.SUCCESS:
       return last;
     case WaiterState.ABORTED:
@@ -299,6 +306,23 @@ async function waitResourcePolicy(
     default:
       throw new WaitTimeoutError(workspaceId, target, seen, deadline.elapsedMs());
   }
+}
+
+/** Sleeps until just before the deadline, then polls once more. */
+async function checkAtDeadline(
+  deadline: Deadline,
+  checkState: () => Promise<{ state: WaiterState }>,
+  signal?: AbortSignal,
+): Promise<WaiterState> {
+  // Leave room for the Describe call itself to answer before the deadline.
+  const answerAllowanceMs = 100;
+  try {
+    await sleep(Math.max(0, deadline.remainingMs() - answerAllowanceMs), undefined, { signal });
+  } catch {
+    return WaiterState.ABORTED;
+  }
+  const { state } = await checkState();
+  return state === WaiterState.RETRY ? WaiterState.TIMEOUT : state;
 }
 
 /** Puts a first policy (revision NO_POLICY). A workspace not yet ACTIVE is waited for, once. */

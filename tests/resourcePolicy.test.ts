@@ -182,6 +182,28 @@ describe("resourcePolicy", () => {
     expect(read?.policyDocument).to.equal(doc);
   });
 
+  it("read: keeps the state's text when AWS returns it reformatted, and reports a real change", async () => {
+    const doc = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: {
+        Effect: "Allow",
+        Principal: { AWS: "123456789012" },
+        Action: "aps:RemoteWrite",
+        Resource: workspaceArn,
+      },
+    });
+    const { state } = await createResourcePolicy(client, { workspaceId, policyDocument: doc }, fast);
+    emulator.reformatDocuments = true;
+
+    const unchanged = await readResourcePolicy(client, workspaceId, state);
+    expect(unchanged?.policyDocument).to.equal(doc);
+
+    emulator.putPolicyOutOfBand(workspaceId, doc.replace("aps:RemoteWrite", "aps:QueryMetrics"));
+    const changed = await readResourcePolicy(client, workspaceId, state);
+    expect(changed?.policyDocument).to.include("aps:QueryMetrics").and.not.include("aps:RemoteWrite");
+    expect(changed?.policyDocument).to.include("arn:aws:iam::123456789012:root");
+  });
+
   it("update after an out-of-band change: fails with the conflict and `pulumi refresh`, overwriting nothing", async () => {
     const state = await created(["aps:RemoteWrite"]);
     const theirs = policyDocument(workspaceArn, ["aps:QueryMetrics"]);
@@ -301,6 +323,18 @@ describe("resourcePolicy", () => {
       workspaceId,
       revisionId: emulator.policyOf(workspaceId)?.revisionId,
     });
+  });
+
+  it("deadline: a policy that settles between the last scheduled poll and the deadline still succeeds", async () => {
+    emulator.settle.policyCreateMs = 450;
+    // Polls at 0, ~0.3 s; the next scheduled one would pass the 0.6 s deadline, so the waiter stops early.
+    const options = { poll: { minDelaySeconds: 0.3, maxDelaySeconds: 0.3 }, timeoutMs: 600 };
+    const { state } = await createResourcePolicy(
+      client,
+      { workspaceId, policyDocument: policyDocument(workspaceArn) },
+      options,
+    );
+    expect(state.policyStatus).to.equal("ACTIVE");
   });
 
   it("throttling and 500s: retried by the SDK until the operation succeeds", async () => {

@@ -1,0 +1,250 @@
+/** The canonical form of a policy document, and semantic equality built on it. */
+import { AwsampError } from "../errors";
+import { arnPartition, DEFAULT_PARTITION, isAccountId, rootArn } from "./arns";
+import { describeSyntaxError, parseJson, parseJsonOrUndefined } from "./json";
+import type { PolicyDocument, PolicyInput } from "./types";
+import { hasKey, isRecord } from "./walk";
+
+/** Policy text that is not JSON, where a document was needed. */
+export class PolicyDocumentSyntaxError extends AwsampError {
+  constructor(action: string, reason: string) {
+    super(`${action}: the policy document is not valid JSON: ${reason}; fix its syntax`);
+  }
+}
+
+const STATEMENT_KEY_ORDER = [
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+];
+const VALUE_LIST_KEYS = new Set(["Resource", "NotResource"]);
+const ACTION_LIST_KEYS = new Set(["Action", "NotAction"]);
+const PRINCIPAL_KEYS = new Set(["Principal", "NotPrincipal"]);
+
+/**
+ * The canonical JSON text of a document: two documents that grant the same have the same canonical text.
+ *
+ * What it folds together, because IAM reads them alike:
+ * - key order and whitespace;
+ * - a single value and a one-element list (every list element comes out as a list);
+ * - the order of statements and of the values in Action, NotAction, Resource, NotResource, principal
+ *   lists and condition value lists, and duplicates among them (lists are sorted sets; identical
+ *   statements collapse into one);
+ * - the case of actions (IAM matches action names in any case): actions come out wholly in lower case;
+ * - a 12-digit account ID and `arn:PARTITION:iam::ID:root` (what IAM stores for it): account IDs come out as
+ *   root ARNs, in the partition of the document's Resource ARNs (`aws` where they name none or several);
+ * - a condition value's boolean or number and its text (IAM compares condition values as text);
+ * - an absent Sid and `"Sid": ""`, as iam.getPolicyDocument writes for a statement without one; Terraform's
+ *   awspolicyequivalence treats the two alike too.
+ *
+ * What it keeps apart: Version (an absent Version is not "2008-10-17"), Id, Sid, Effect, every action,
+ * principal, resource and condition value, and `"*"` vs `{"AWS": "*"}` (some services treat them
+ * differently). Parts it does not recognize are kept as they are, with sorted keys.
+ *
+ * @throws PolicyDocumentSyntaxError when given text that is not JSON.
+ * @example
+ * canonicalize('{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"aps:RemoteWrite"}}');
+ * // '{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Action":["aps:remotewrite"]}]}'
+ */
+export function canonicalize(document: PolicyInput): string {
+  if (typeof document === "string") {
+    const parsed = parseJsonOrUndefined(document);
+    if (!parsed) throw syntaxError(document);
+    return canonicalDocument(parsed.value);
+  }
+  return canonicalDocument(document);
+}
+
+/**
+ * True when two documents grant the same (see canonicalize for what counts as the same). Never throws:
+ * text that is not JSON equals only the same text, and never a document.
+ *
+ * @example
+ * equivalent('{"Version":"2012-10-17","Statement":[…]}', policyObject);
+ */
+export function equivalent(a: PolicyInput, b: PolicyInput): boolean {
+  const canonicalA = canonicalOrUndefined(a);
+  const canonicalB = canonicalOrUndefined(b);
+  if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB;
+  if (canonicalA === undefined && canonicalB === undefined) return a === b;
+  return false;
+}
+
+function syntaxError(text: string): PolicyDocumentSyntaxError {
+  const parsed = parseJson(text);
+  return new PolicyDocumentSyntaxError(
+    "canonicalizing a policy document",
+    parsed.ok ? "unreadable" : describeSyntaxError(parsed.error),
+  );
+}
+
+function canonicalOrUndefined(document: PolicyInput): string | undefined {
+  try {
+    return canonicalize(document);
+  } catch {
+    // Text that is not JSON, or an object JSON cannot hold (a cycle, a BigInt): compared as they are.
+    return undefined;
+  }
+}
+
+function canonicalDocument(document: unknown): string {
+  if (!isRecord(document)) return canonicalJson(document);
+  const partition = documentPartition(document);
+  const members: string[] = [];
+  if (hasKey(document, "Version")) members.push(member("Version", canonicalJson(document.Version)));
+  if (hasKey(document, "Id")) members.push(member("Id", canonicalJson(document.Id)));
+  if (hasKey(document, "Statement"))
+    members.push(member("Statement", canonicalStatements(document.Statement, partition)));
+  members.push(...otherMembers(document, ["Version", "Id", "Statement"]));
+  return `{${members.join(",")}}`;
+}
+
+/**
+ * The partition whose root ARN an account ID principal stands for: that of the document's Resource ARNs
+ * where they agree, else `aws`. Resources are what canonicalization leaves as they are, so this is the
+ * same before and after it, which keeps canonicalization idempotent.
+ */
+export function documentPartition(document: PolicyDocument | Record<string, unknown>): string {
+  const statements = (document as Record<string, unknown>).Statement;
+  const list = Array.isArray(statements) ? statements : [statements];
+  let found: string | undefined;
+  for (const statement of list) {
+    if (!isRecord(statement)) continue;
+    for (const key of ["Resource", "NotResource"]) {
+      const values = statement[key];
+      for (const value of Array.isArray(values) ? values : [values]) {
+        const partition = typeof value === "string" ? arnPartition(value) : undefined;
+        if (partition === undefined) continue;
+        if (found !== undefined && found !== partition) return DEFAULT_PARTITION;
+        found = partition;
+      }
+    }
+  }
+  return found ?? DEFAULT_PARTITION;
+}
+
+function canonicalStatements(statements: unknown, partition: string): string {
+  if (isRecord(statements)) return `[${canonicalStatement(statements, partition)}]`;
+  if (!Array.isArray(statements)) return canonicalJson(statements);
+  return sortedSet(statements.map((statement) => canonicalStatement(statement, partition)));
+}
+
+function canonicalStatement(statement: unknown, partition: string): string {
+  if (!isRecord(statement)) return canonicalJson(statement);
+  const members: string[] = [];
+  for (const key of STATEMENT_KEY_ORDER) {
+    if (!hasKey(statement, key)) continue;
+    const value = statement[key];
+    if (key === "Sid" && value === "") continue;
+    members.push(member(key, canonicalStatementValue(key, value, partition)));
+  }
+  members.push(...otherMembers(statement, STATEMENT_KEY_ORDER));
+  return `{${members.join(",")}}`;
+}
+
+function canonicalStatementValue(key: string, value: unknown, partition: string): string {
+  if (ACTION_LIST_KEYS.has(key)) return canonicalSet(value, (action) => action.toLowerCase());
+  if (VALUE_LIST_KEYS.has(key)) return canonicalSet(value, (resource) => resource);
+  if (PRINCIPAL_KEYS.has(key)) return canonicalPrincipal(value, partition);
+  if (key === "Condition") return canonicalCondition(value);
+  return canonicalJson(value);
+}
+
+function canonicalPrincipal(principal: unknown, partition: string): string {
+  if (!isRecord(principal)) return canonicalJson(principal);
+  const kinds = Object.keys(principal)
+    .filter((kind) => principal[kind] !== undefined)
+    .sort();
+  const normalize = (kind: string) => (value: string) =>
+    kind === "AWS" && isAccountId(value) ? rootArn(value, partition) : value;
+  return `{${kinds.map((kind) => member(kind, canonicalSet(principal[kind], normalize(kind)))).join(",")}}`;
+}
+
+function canonicalCondition(condition: unknown): string {
+  if (!isRecord(condition)) return canonicalJson(condition);
+  const operators = Object.keys(condition)
+    .filter((operator) => condition[operator] !== undefined)
+    .sort();
+  return `{${operators.map((operator) => member(operator, canonicalConditionBlock(condition[operator]))).join(",")}}`;
+}
+
+function canonicalConditionBlock(block: unknown): string {
+  if (!isRecord(block)) return canonicalJson(block);
+  const keys = Object.keys(block)
+    .filter((key) => block[key] !== undefined)
+    .sort();
+  return `{${keys
+    .map((key) =>
+      member(
+        key,
+        canonicalSet(block[key], (value) => value, true),
+      ),
+    )
+    .join(",")}}`;
+}
+
+/**
+ * A one-or-many value as a sorted list without duplicates, each string normalized. Condition values'
+ * booleans and numbers become their text; any other element is kept as canonical JSON.
+ */
+function canonicalSet(value: unknown, normalize: (value: string) => string, scalarsAsText = false): string {
+  const elements = Array.isArray(value) ? value : [value];
+  return sortedSet(
+    elements.map((element) => {
+      if (typeof element === "string") return JSON.stringify(normalize(element));
+      if (scalarsAsText && (typeof element === "boolean" || typeof element === "number")) {
+        return JSON.stringify(String(element));
+      }
+      return canonicalJson(element);
+    }),
+  );
+}
+
+/** Canonical JSON texts as a sorted list without duplicates (sorting first makes duplicates neighbours). */
+function sortedSet(items: string[]): string {
+  if (items.length < 2) return `[${items.join("")}]`;
+  items.sort();
+  let joined = items[0];
+  for (let i = 1; i < items.length; i++) {
+    if (items[i] !== items[i - 1]) joined += `,${items[i]}`;
+  }
+  return `[${joined}]`;
+}
+
+/** The quoted names of the keys every document has, so the hot path skips quoting them. */
+const QUOTED_KEYS = new Map(
+  ["Version", "Id", "Statement", ...STATEMENT_KEY_ORDER, "AWS", "Service"].map((key) => [
+    key,
+    JSON.stringify(key),
+  ]),
+);
+
+function member(key: string, canonicalValue: string): string {
+  return `${QUOTED_KEYS.get(key) ?? JSON.stringify(key)}:${canonicalValue}`;
+}
+
+function otherMembers(record: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(record)
+    .filter((key) => !known.includes(key) && record[key] !== undefined)
+    .sort()
+    .map((key) => member(key, canonicalJson(record[key])));
+}
+
+/** JSON with object keys sorted at every level; list order is kept. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((element) => canonicalJson(element ?? null)).join(",")}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => member(key, canonicalJson(value[key]))).join(",")}}`;
+  }
+  if (typeof value === "bigint") throw new TypeError("a BigInt has no JSON form");
+  return JSON.stringify(value) ?? "null";
+}
