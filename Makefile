@@ -7,8 +7,11 @@ DEPS := node_modules/.package-lock.json
 TSC := node_modules/.bin/tsc
 MOCHA := node_modules/.bin/mocha --forbid-only
 PLUGIN := bin/pulumi-resource-awsamp
+LAUNCHER := provider/plugin/launcher.sh
+VERSION = $(shell node -p "require('./package.json').version")
+DIST := dist/pulumi-resource-awsamp-v$(VERSION).tar.gz
 
-.PHONY: build test lint demo bench emulator clean
+.PHONY: build test lint demo bench emulator clean dist
 
 $(DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -16,6 +19,9 @@ $(DEPS): package.json package-lock.json
 
 build: $(DEPS)
 	$(TSC) -p tsconfig.json
+	@mkdir -p bin
+	sed 's|@MAIN@|../build/provider/plugin/main.js|' $(LAUNCHER) > $(PLUGIN)
+	chmod +x $(PLUGIN)
 
 lint: $(DEPS)
 	$(TSC) -p tsconfig.json --noEmit
@@ -29,6 +35,23 @@ demo: build
 
 emulator: build
 	node build/tests/emulator/main.js
+
+# A tarball for `pulumi plugin install resource awsamp $(VERSION) -f $(DIST)`: the launcher at its root, the
+# compiled provider, and the production node_modules (pure JavaScript, so one tarball serves every platform;
+# node must be on PATH where it runs).
+dist: build
+	rm -rf dist/stage && mkdir -p dist/stage/build
+	cp -R build/provider dist/stage/build/provider
+	cp build/package.json build/schema.json dist/stage/build/
+	cp package.json package-lock.json dist/stage/
+	cp -R node_modules dist/stage/node_modules
+	cd dist/stage && npm prune --omit=dev --omit=optional --no-audit --no-fund --loglevel=error
+	find dist/stage/node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete
+	sed 's|@MAIN@|build/provider/plugin/main.js|' $(LAUNCHER) > dist/stage/pulumi-resource-awsamp
+	chmod +x dist/stage/pulumi-resource-awsamp
+	tar -czf $(DIST) -C dist/stage .
+	rm -rf dist/stage
+	@echo "$(DIST): install it with: pulumi plugin install resource awsamp $(VERSION) -f $(DIST)"
 
 # Benchmarks, one run, written to BENCHMARKS.md (`make bench ARGS=policy` runs one).
 bench: build

@@ -1,0 +1,108 @@
+/** Property values as the engine sends them: JSON with unknown sentinels and secret wrappers. */
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/** A property value once decoded from a protobuf Struct: plain JSON. */
+export type PropertyValue = null | boolean | number | string | PropertyValue[] | PropertyObject;
+
+/** A property map: a resource's inputs, its state, or the provider's configuration. */
+export interface PropertyObject {
+  [key: string]: PropertyValue;
+}
+
+/** What the engine sends for a value not known yet (preview of a resource whose inputs are outputs of another). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The typed forms of unknown the engine may send; any of them means "not known yet". */
+const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  UNKNOWN,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** The key and value that mark an object as a secret wrapper: `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** One top-level property as a handler sees it: what it holds, and whether it was secret. */
+export type Field =
+  | { kind: "absent" }
+  | { kind: "unknown"; secret: boolean }
+  | { kind: "string"; value: string; secret: boolean }
+  | { kind: "other"; type: string; secret: boolean };
+
+/** Decodes a Struct from a request; an absent Struct is an empty map. */
+export function fromStruct(struct: Struct | undefined): PropertyObject {
+  // toJavaScript yields exactly JSON values (null, booleans, numbers, strings, arrays, objects).
+  return (struct?.toJavaScript() ?? {}) as PropertyObject;
+}
+
+/** Encodes a property map as a Struct for a response. */
+export function toStruct(properties: PropertyObject): Struct {
+  return Struct.fromJavaScript(properties);
+}
+
+/** True for the engine's unknown sentinels. */
+export function isUnknown(value: PropertyValue | undefined): boolean {
+  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+}
+
+/** True for a secret wrapper. */
+export function isSecret(value: PropertyValue | undefined): value is PropertyObject {
+  return isObject(value) && value[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Wraps a value so the engine keeps it secret. */
+export function secret(value: PropertyValue): PropertyObject {
+  return { [SECRET_SIG_KEY]: SECRET_SIG, value };
+}
+
+/** The value inside any secret wrappers. */
+export function unwrapSecret(value: PropertyValue): PropertyValue {
+  let inner = value;
+  while (isSecret(inner)) inner = inner.value ?? null;
+  return inner;
+}
+
+/** Reads one top-level property: absent, unknown, a string, or something else (reported by its type). */
+export function readField(properties: PropertyObject, key: string): Field {
+  if (!Object.hasOwn(properties, key)) return { kind: "absent" };
+  const raw = properties[key];
+  const wasSecret = isSecret(raw);
+  const value = unwrapSecret(raw);
+  if (value === null) return { kind: "absent" };
+  if (isUnknown(value)) return { kind: "unknown", secret: wasSecret };
+  if (typeof value === "string") return { kind: "string", value, secret: wasSecret };
+  return { kind: "other", type: describeType(value), secret: wasSecret };
+}
+
+/** The string in a field, or undefined when it holds none. */
+export function stringOf(field: Field): string | undefined {
+  return field.kind === "string" ? field.value : undefined;
+}
+
+/** Wraps the named properties of a map as secrets (those that are present and not already wrapped). */
+export function withSecrets(properties: PropertyObject, secretKeys: Iterable<string>): PropertyObject {
+  const out: PropertyObject = { ...properties };
+  for (const key of secretKeys) {
+    const value = out[key];
+    if (value !== undefined && !isSecret(value)) out[key] = secret(value);
+  }
+  return out;
+}
+
+/** The keys whose values are secret wrappers. */
+export function secretKeysOf(properties: PropertyObject): string[] {
+  return Object.keys(properties).filter((key) => isSecret(properties[key]));
+}
+
+function isObject(value: PropertyValue | undefined): value is PropertyObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: PropertyValue): string {
+  if (Array.isArray(value)) return "a list";
+  if (isObject(value)) return "an object";
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,392 @@
+/** A ResourcePolicy through the plugin against the AMP emulator: create, read (import, refresh), update, delete. */
+import { status } from "@grpc/grpc-js";
+import { expect } from "chai";
+import { isSecret, type PropertyObject, secret, UNKNOWN, unwrapSecret } from "../../provider/plugin/values";
+import { AmpEmulator } from "../emulator/server";
+import {
+  changesOf,
+  checkRequest,
+  createRequest,
+  deleteRequest,
+  diffRequest,
+  initFailureOf,
+  propertiesOf,
+  readRequest,
+  rejectionOf,
+  resourceUrn,
+  updateRequest,
+} from "../harness/messages";
+import { type PluginSession, policyDocument, reformatted, startSession } from "../harness/session";
+
+/** `waiting for the resource policy on ws-… to become ACTIVE (CREATING), 0s` */
+const STATUS_LINE =
+  /^waiting for the resource policy on ws-\S+ to become ACTIVE \((CREATING|UPDATING)\), \d+s$/;
+
+describe("ResourcePolicy lifecycle through the plugin", function () {
+  this.timeout(20_000);
+  let emulator: AmpEmulator;
+  let session: PluginSession;
+  let workspaceId: string;
+  let workspaceArn: string;
+  const urn = resourceUrn("policy");
+
+  before(async () => {
+    emulator = await AmpEmulator.start();
+    session = await startSession({ emulator });
+  });
+  after(async () => {
+    await session.stop();
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.reset();
+    session.engine.clear();
+    ({ workspaceId, arn: workspaceArn } = emulator.createWorkspace());
+  });
+
+  function inputs(overrides: PropertyObject = {}): PropertyObject {
+    return { workspaceId, policyDocument: policyDocument(workspaceArn), ...overrides };
+  }
+
+  /** Creates through the plugin and returns the outputs, as the engine would keep them. */
+  async function created(properties: PropertyObject = inputs()): Promise<PropertyObject> {
+    const response = await session.plugin.create(createRequest({ urn, properties }));
+    return propertiesOf(response.getProperties());
+  }
+
+  describe("Create", () => {
+    it("puts the policy and returns the state, with the workspace ID as the resource ID", async () => {
+      const response = await session.plugin.create(createRequest({ urn, properties: inputs() }));
+      const properties = propertiesOf(response.getProperties());
+
+      expect(response.getId()).to.equal(workspaceId);
+      expect(properties).to.deep.equal({
+        ...inputs(),
+        policyStatus: "ACTIVE",
+        revisionId: emulator.policyOf(workspaceId)?.revisionId,
+      });
+    });
+
+    it("keeps a secret document secret in the outputs", async () => {
+      const properties = await created(inputs({ policyDocument: secret(policyDocument(workspaceArn)) }));
+      expect(isSecret(properties.policyDocument)).to.equal(true);
+      expect(unwrapSecret(properties.policyDocument ?? null)).to.equal(policyDocument(workspaceArn));
+      expect(isSecret(properties.revisionId)).to.equal(false);
+    });
+
+    it("sends status lines to the engine while it waits for a slow create", async () => {
+      emulator.settle.policyCreateMs = 700;
+      await created();
+      const statusLines = session.engine.linesFor(urn, "info", { ephemeral: true });
+      expect(statusLines).to.not.be.empty;
+      for (const line of statusLines) expect(line.message).to.match(STATUS_LINE);
+      expect(statusLines[0]?.message).to.include(`on ${workspaceId} to become ACTIVE (CREATING)`);
+    });
+
+    it("stops within the request's timeout and hands the engine what exists (ErrorResourceInitFailed)", async () => {
+      emulator.settle.policyCreateMs = 30_000;
+      const started = Date.now();
+      const error = await rejectionOf(
+        session.plugin.create(createRequest({ urn, properties: inputs(), timeout: 1 })),
+      );
+      const elapsed = Date.now() - started;
+
+      // The wait gives up when its next poll would pass the deadline, so it ends at or a little before it.
+      expect(elapsed).to.be.below(1500);
+      expect(error.details).to.include(`waiting for the resource policy on workspace ${workspaceId}`);
+      expect(error.details).to.include("still CREATING");
+      const failure = initFailureOf(error);
+      expect(failure?.id).to.equal(workspaceId);
+      expect(failure?.properties).to.include({ workspaceId, policyStatus: "CREATING" });
+      expect(failure?.properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
+      expect(failure?.inputs).to.deep.equal(inputs());
+      expect(failure?.reasons).to.deep.equal([error.details]);
+    });
+
+    it("plans a create in preview without calling AWS, with what only AWS knows unknown", async () => {
+      emulator.clearLog();
+      const planned = inputs({ workspaceId: UNKNOWN });
+      const response = await session.plugin.create(
+        createRequest({ urn, properties: planned, preview: true }),
+      );
+
+      expect(propertiesOf(response.getProperties())).to.deep.equal({
+        ...planned,
+        policyStatus: UNKNOWN,
+        revisionId: UNKNOWN,
+      });
+      expect(emulator.log.entries).to.deep.equal([]);
+    });
+
+    it("refuses, outside preview, an input that is still unknown", async () => {
+      const error = await rejectionOf(
+        session.plugin.create(createRequest({ urn, properties: inputs({ workspaceId: UNKNOWN }) })),
+      );
+      expect(error.code).to.equal(status.INVALID_ARGUMENT);
+      expect(error.details).to.include("workspaceId is not known yet");
+    });
+
+    it("refuses to overwrite a policy the program does not manage, naming the import command", async () => {
+      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
+      const error = await rejectionOf(session.plugin.create(createRequest({ urn, properties: inputs() })));
+      expect(error.details).to.include(`pulumi import awsamp:index:ResourcePolicy <name> ${workspaceId}`);
+      expect(initFailureOf(error)).to.equal(undefined);
+    });
+  });
+
+  describe("Read", () => {
+    it("imports by workspace ID: ID, state and inputs that reproduce the policy", async () => {
+      const document = policyDocument(workspaceArn);
+      const revisionId = emulator.putPolicyOutOfBand(workspaceId, document);
+      const response = await session.plugin.read(readRequest({ urn, id: workspaceId }));
+
+      expect(response.getId()).to.equal(workspaceId);
+      expect(propertiesOf(response.getProperties())).to.deep.equal({
+        workspaceId,
+        policyDocument: document,
+        policyStatus: "ACTIVE",
+        revisionId,
+      });
+      expect(propertiesOf(response.getInputs())).to.deep.equal({ workspaceId, policyDocument: document });
+    });
+
+    it("imports inputs that pass Check and, against the program's own text, show no diff", async () => {
+      emulator.reformatDocuments = true;
+      const programInputs = inputs();
+      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
+      const imported = await session.plugin.read(readRequest({ urn, id: workspaceId }));
+      const importedInputs = propertiesOf(imported.getInputs());
+      expect(importedInputs.policyDocument).to.not.equal(programInputs.policyDocument);
+
+      const checked = await session.plugin.check(
+        checkRequest({ urn, olds: importedInputs, news: programInputs }),
+      );
+      expect(checked.getFailuresList()).to.deep.equal([]);
+      const diffed = await session.plugin.diff(
+        diffRequest({
+          urn,
+          id: imported.getId(),
+          olds: propertiesOf(imported.getProperties()),
+          news: propertiesOf(checked.getInputs()),
+          oldInputs: importedInputs,
+        }),
+      );
+      expect(changesOf(diffed)).to.equal("DIFF_NONE");
+    });
+
+    it("imports ws-…@REGION with the region in the inputs and the workspace ID as the ID", async () => {
+      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
+      const response = await session.plugin.read(readRequest({ urn, id: `${workspaceId}@eu-west-1` }));
+
+      expect(response.getId()).to.equal(workspaceId);
+      expect(propertiesOf(response.getInputs())).to.include({ workspaceId, region: "eu-west-1" });
+      expect(propertiesOf(response.getProperties())).to.include({ region: "eu-west-1" });
+    });
+
+    it("refuses to import a workspace that has no policy, and says so", async () => {
+      const error = await rejectionOf(session.plugin.read(readRequest({ urn, id: workspaceId })));
+      expect(error.code).to.equal(status.NOT_FOUND);
+      expect(error.details).to.include(`workspace ${workspaceId}: the workspace has no resource policy`);
+    });
+
+    it("refuses an import ID that is not a workspace ID", async () => {
+      const error = await rejectionOf(session.plugin.read(readRequest({ urn, id: "my-policy" })));
+      expect(error.code).to.equal(status.INVALID_ARGUMENT);
+      expect(error.details).to.include("ws-…@REGION");
+    });
+
+    it("refreshes a policy deleted outside the program to a blank ID", async () => {
+      const state = await created();
+      emulator.deletePolicyOutOfBand(workspaceId);
+      const response = await session.plugin.read(
+        readRequest({ urn, id: workspaceId, properties: state, inputs: inputs() }),
+      );
+      expect(response.getId()).to.equal("");
+      expect(response.hasProperties()).to.equal(false);
+    });
+
+    it("keeps the state's text on refresh when AWS returns the document reformatted", async () => {
+      const state = await created();
+      emulator.reformatDocuments = true;
+      const response = await session.plugin.read(
+        readRequest({ urn, id: workspaceId, properties: state, inputs: inputs() }),
+      );
+
+      expect(propertiesOf(response.getProperties())).to.deep.equal(state);
+      expect(propertiesOf(response.getInputs())).to.deep.equal(inputs());
+    });
+
+    it("reports on refresh a document changed outside the program, in state and inputs", async () => {
+      const state = await created();
+      const changed = policyDocument(workspaceArn, { actions: ["aps:QueryMetrics"] });
+      const revisionId = emulator.putPolicyOutOfBand(workspaceId, changed);
+      const response = await session.plugin.read(
+        readRequest({ urn, id: workspaceId, properties: state, inputs: inputs() }),
+      );
+
+      expect(propertiesOf(response.getProperties())).to.include({ policyDocument: changed, revisionId });
+      expect(propertiesOf(response.getInputs())).to.deep.equal({ workspaceId, policyDocument: changed });
+    });
+
+    it("keeps the old inputs' text on refresh where it means the same as the state's", async () => {
+      const state = await created();
+      const programText = reformatted(policyDocument(workspaceArn));
+      const response = await session.plugin.read(
+        readRequest({
+          urn,
+          id: workspaceId,
+          properties: state,
+          inputs: inputs({ policyDocument: programText }),
+        }),
+      );
+      expect(propertiesOf(response.getInputs())).to.include({ policyDocument: programText });
+    });
+  });
+
+  describe("Update", () => {
+    it("puts the new document over the state's revision and waits until ACTIVE", async () => {
+      const state = await created();
+      emulator.settle.policyUpdateMs = 400;
+      const news = inputs({
+        policyDocument: policyDocument(workspaceArn, { actions: ["aps:QueryMetrics"] }),
+      });
+      const response = await session.plugin.update(
+        updateRequest({ urn, id: workspaceId, olds: state, news, oldInputs: inputs() }),
+      );
+      const properties = propertiesOf(response.getProperties());
+
+      expect(properties).to.include({ policyDocument: news.policyDocument, policyStatus: "ACTIVE" });
+      expect(properties.revisionId).to.not.equal(state.revisionId);
+      expect(properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
+      const statusLines = session.engine
+        .linesFor(urn, "info", { ephemeral: true })
+        .map((line) => line.message);
+      expect(statusLines.some((line) => line.includes("to become ACTIVE (UPDATING)"))).to.equal(true);
+    });
+
+    it("plans an update in preview without calling AWS", async () => {
+      const state = await created();
+      emulator.clearLog();
+      const news = inputs({ policyDocument: UNKNOWN });
+      const response = await session.plugin.update(
+        updateRequest({ urn, id: workspaceId, olds: state, news, oldInputs: inputs(), preview: true }),
+      );
+
+      expect(propertiesOf(response.getProperties())).to.deep.equal({
+        ...news,
+        policyStatus: UNKNOWN,
+        revisionId: UNKNOWN,
+      });
+      expect(emulator.log.entries).to.deep.equal([]);
+    });
+
+    it("fails after a change outside the program with a conflict that says to run pulumi refresh", async () => {
+      const state = await created();
+      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn, { actions: ["aps:GetLabels"] }));
+      const news = inputs({
+        policyDocument: policyDocument(workspaceArn, { actions: ["aps:QueryMetrics"] }),
+      });
+      const error = await rejectionOf(
+        session.plugin.update(
+          updateRequest({ urn, id: workspaceId, olds: state, news, oldInputs: inputs() }),
+        ),
+      );
+
+      expect(error.details).to.include("changed outside this program");
+      expect(error.details).to.include("pulumi refresh");
+      expect(initFailureOf(error)).to.equal(undefined);
+    });
+
+    it("hands the engine the new state when the wait after the put runs out", async () => {
+      const state = await created();
+      emulator.settle.policyUpdateMs = 30_000;
+      const news = inputs({
+        policyDocument: policyDocument(workspaceArn, { actions: ["aps:QueryMetrics"] }),
+      });
+      const error = await rejectionOf(
+        session.plugin.update(
+          updateRequest({ urn, id: workspaceId, olds: state, news, oldInputs: inputs(), timeout: 1 }),
+        ),
+      );
+
+      const failure = initFailureOf(error);
+      expect(failure?.properties).to.include({
+        policyDocument: news.policyDocument,
+        policyStatus: "UPDATING",
+      });
+      expect(failure?.properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
+    });
+  });
+
+  describe("Delete", () => {
+    it("deletes the policy and waits until it is gone", async () => {
+      const state = await created();
+      emulator.settle.policyDeleteMs = 300;
+      await session.plugin.delete(deleteRequest({ urn, id: workspaceId, properties: state }));
+
+      expect(emulator.policyOf(workspaceId)).to.equal(undefined);
+      const statusLines = session.engine
+        .linesFor(urn, "info", { ephemeral: true })
+        .map((line) => line.message);
+      expect(statusLines.some((line) => line.includes("to be deleted (DELETING)"))).to.equal(true);
+    });
+
+    it("succeeds for a policy already deleted outside the program", async () => {
+      const state = await created();
+      emulator.deletePolicyOutOfBand(workspaceId);
+      await session.plugin.delete(deleteRequest({ urn, id: workspaceId, properties: state }));
+      expect(emulator.policyOf(workspaceId)).to.equal(undefined);
+    });
+
+    it("stops within the request's timeout with the core's message", async () => {
+      const state = await created();
+      emulator.settle.policyDeleteMs = 30_000;
+      const error = await rejectionOf(
+        session.plugin.delete(deleteRequest({ urn, id: workspaceId, properties: state, timeout: 1 })),
+      );
+      expect(error.details).to.include("to become deleted: still DELETING");
+    });
+  });
+});
+
+describe("Cancel during a wait", function () {
+  this.timeout(20_000);
+  let emulator: AmpEmulator;
+  let session: PluginSession;
+
+  before(async () => {
+    emulator = await AmpEmulator.start({ settle: { policyCreateMs: 60_000 } });
+    session = await startSession({ emulator });
+  });
+  after(async () => {
+    await session.stop();
+    await emulator.close();
+  });
+
+  it("stops the wait promptly, reports what exists, and refuses later operations", async () => {
+    const { workspaceId, arn } = emulator.createWorkspace();
+    const urn = resourceUrn("cancelled");
+    const properties = { workspaceId, policyDocument: policyDocument(arn) };
+    const creating = rejectionOf(session.plugin.create(createRequest({ urn, properties })));
+    await session.engine.waitForLine((line) => line.urn === urn && line.ephemeral);
+
+    const cancelledAt = Date.now();
+    await session.plugin.cancel();
+    const error = await creating;
+
+    expect(Date.now() - cancelledAt).to.be.below(1000);
+    expect(error.details).to.include("cancelled");
+    expect(initFailureOf(error)?.properties).to.include({ workspaceId, policyStatus: "CREATING" });
+
+    const other = emulator.createWorkspace();
+    const later = await rejectionOf(
+      session.plugin.create(
+        createRequest({
+          urn,
+          properties: { workspaceId: other.workspaceId, policyDocument: policyDocument(other.arn) },
+        }),
+      ),
+    );
+    expect(later.details).to.match(/cancel/);
+  });
+});
