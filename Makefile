@@ -7,27 +7,47 @@ DEPS := node_modules/.package-lock.json
 TSC := node_modules/.bin/tsc
 MOCHA := node_modules/.bin/mocha --forbid-only
 PLUGIN := bin/pulumi-resource-awsamp
+SDK := sdk/nodejs
+GEN_SDK := build/scripts/gen-sdk/main.js
+SDK_SOURCES := $(shell find $(SDK) -name '*.ts' -not -path '$(SDK)/bin/*' -not -path '*/node_modules/*') $(SDK)/package.json $(SDK)/tsconfig.json
 LAUNCHER := provider/plugin/launcher.sh
 VERSION = $(shell node -p "require('./package.json').version")
 DIST := dist/pulumi-resource-awsamp-v$(VERSION).tar.gz
 
-.PHONY: build test lint demo bench emulator clean dist
+.PHONY: build test lint demo bench emulator clean sdk sdk-check dist
 
-$(DEPS): package.json package-lock.json
+$(DEPS): package.json package-lock.json $(SDK)/package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-build: $(DEPS)
+# The SDK is generated from schema.json (`make sdk`, then commit it) and compiled to $(SDK)/bin before the
+# tree, whose tests and examples import it as @awsamp/awsamp (an npm workspace).
+build: $(DEPS) $(SDK)/bin/index.js
 	$(TSC) -p tsconfig.json
 	@mkdir -p bin
 	sed 's|@MAIN@|../build/provider/plugin/main.js|' $(LAUNCHER) > $(PLUGIN)
 	chmod +x $(PLUGIN)
 
+$(SDK)/bin/index.js: $(DEPS) $(SDK_SOURCES)
+	$(TSC) -p $(SDK)/tsconfig.json
+	@touch $@
+
+# The generator compiles on its own, so `make sdk` works while the tree does not compile.
+$(GEN_SDK): $(DEPS) $(wildcard scripts/gen-sdk/*.ts) scripts/gen-sdk/tsconfig.json
+	$(TSC) -p scripts/gen-sdk/tsconfig.json
+
+sdk: $(GEN_SDK)
+	node $(GEN_SDK)
+
+# Fails when the committed SDK is not what the generator makes of schema.json and the core.
+sdk-check: $(GEN_SDK)
+	node $(GEN_SDK) --check
+
 lint: $(DEPS)
 	$(TSC) -p tsconfig.json --noEmit
 	node_modules/.bin/biome check .
 
-test: build lint
+test: build lint sdk-check
 	$(MOCHA) 'build/tests/**/*.test.js'
 
 demo: build
@@ -58,4 +78,4 @@ bench: build
 	node build/scripts/bench/run.js $(ARGS)
 
 clean:
-	rm -rf build bin dist
+	rm -rf build bin dist $(SDK)/bin

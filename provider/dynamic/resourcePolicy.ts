@@ -1,0 +1,61 @@
+/** The dynamic ResourcePolicy: the same resource as the plugin's, for programs that do not install the plugin. */
+import * as pulumi from "@pulumi/pulumi";
+import { type PolicyDocument, policyDocumentJson } from "./policyDocumentInput";
+import { resourcePolicyProvider } from "./resourcePolicyProvider";
+
+/** The set of arguments for constructing a dynamic ResourcePolicy; as awsamp.ResourcePolicy's. */
+export interface ResourcePolicyArgs {
+  /** The ID of the workspace to attach the policy to. Changing it replaces the resource. */
+  workspaceId: pulumi.Input<string>;
+  /**
+   * The policy document, as JSON text or as a policy document object. Only aps:RemoteWrite,
+   * aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource
+   * must be the workspace's ARN. A change that grants the same access shows no diff.
+   */
+  policyDocument: pulumi.Input<string | PolicyDocument>;
+  /** The region of the workspace, when it is not the provider's. Changing it replaces the resource. */
+  region?: pulumi.Input<string>;
+}
+
+/**
+ * The resource-based policy of an Amazon Managed Service for Prometheus workspace, managed by a dynamic
+ * provider that runs in the Pulumi program's own Node.js: no plugin to install. It reads the stack config
+ * `awsamp:region`, `awsamp:endpoint`, `awsamp:profile` and the AWS environment. It cannot be imported,
+ * its operations always use the 5-minute default deadline, and its preview shows no access summary; use
+ * awsamp.ResourcePolicy (the plugin) for those.
+ *
+ * @example
+ * const policy = new awsamp.dynamic.ResourcePolicy("policy", {
+ *   workspaceId: workspace.id,
+ *   policyDocument: document.json,
+ * });
+ */
+export class ResourcePolicy extends pulumi.dynamic.Resource {
+  /** The policy document as JSON. */
+  declare public readonly policyDocument: pulumi.Output<string>;
+  /** The status of the policy: CREATING, ACTIVE, UPDATING or DELETING. */
+  declare public readonly policyStatus: pulumi.Output<string>;
+  /** The region of the workspace, when it is not the provider's. */
+  declare public readonly region: pulumi.Output<string | undefined>;
+  /** The revision of the policy; updates and deletes name it, so a change made elsewhere is never overwritten. */
+  declare public readonly revisionId: pulumi.Output<string>;
+  /** The ID of the workspace the policy is attached to. */
+  declare public readonly workspaceId: pulumi.Output<string>;
+
+  constructor(name: string, args: ResourcePolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    if (args?.policyDocument === undefined) {
+      throw new Error("Missing required property 'policyDocument'");
+    }
+    if (args?.workspaceId === undefined) {
+      throw new Error("Missing required property 'workspaceId'");
+    }
+    const properties = {
+      policyDocument: policyDocumentJson(args.policyDocument),
+      policyStatus: undefined,
+      region: args.region,
+      revisionId: undefined,
+      workspaceId: args.workspaceId,
+    };
+    super(resourcePolicyProvider, name, properties, opts, "awsamp", "ResourcePolicy");
+  }
+}

@@ -1,0 +1,64 @@
+/** provider/dynamic/operations: the dynamic provider's check and diff rules, in process. */
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { check, diff } from "../../provider/dynamic/operations";
+
+const WORKSPACE_ID = "ws-12345678-90ab-cdef-1234-567890abcdef";
+const DOCUMENT = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::210987654321:root" },
+      Action: "aps:RemoteWrite",
+      Resource: `arn:aws:aps:us-east-1:123456789012:workspace/${WORKSPACE_ID}`,
+    },
+  ],
+});
+const STATE = {
+  workspaceId: WORKSPACE_ID,
+  policyDocument: DOCUMENT,
+  policyStatus: "ACTIVE",
+  revisionId: "r1",
+};
+
+describe("dynamic provider operations", () => {
+  it("check refuses a region that is not text", async () => {
+    const result = await check({}, { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT, region: 7 });
+
+    expect(result.failures?.map((failure) => failure.property)).to.deep.equal(["region"]);
+  });
+
+  it("check refuses text that is not JSON, with the place of the syntax error", async () => {
+    const result = await check({}, { workspaceId: WORKSPACE_ID, policyDocument: '{"Version": ' });
+
+    expect(result.failures).to.have.length(1);
+    expect(result.failures?.[0]?.property).to.equal("policyDocument");
+    expect(result.failures?.[0]?.reason).to.match(/^\$/);
+  });
+
+  it("diff replaces the policy, deleting first, when the region changes; an absent region is no region", async () => {
+    const moved = await diff(STATE, {
+      workspaceId: WORKSPACE_ID,
+      policyDocument: DOCUMENT,
+      region: "eu-west-1",
+    });
+    expect(moved).to.deep.equal({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+
+    const same = await diff(
+      { ...STATE, region: "" },
+      { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT },
+    );
+    expect(same).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("diff treats values a preview does not know yet as changes: a workspace ID replaces, a document updates", async () => {
+    const unknown = pulumi.runtime.unknownValue;
+
+    const workspace = await diff(STATE, { workspaceId: unknown, policyDocument: DOCUMENT });
+    expect(workspace.replaces).to.deep.equal(["workspaceId"]);
+
+    const document = await diff(STATE, { workspaceId: WORKSPACE_ID, policyDocument: unknown });
+    expect(document).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+});
