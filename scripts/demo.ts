@@ -4,11 +4,12 @@
  * with the `pulumi` CLI where it is on PATH, otherwise with the engine harness making the same calls.
  */
 import { execFile } from "node:child_process";
-import { access, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { PropertyObject } from "../provider/plugin/values";
+import { PROMETHEUS_COMPATIBLE_ACTIONS } from "../provider/policy";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../tests/emulator/server";
 import type { FakeEngine } from "../tests/harness/engine";
 import {
@@ -23,22 +24,23 @@ import {
   resourceUrn,
   updateRequest,
 } from "../tests/harness/messages";
-import { environmentWithoutAws, PLUGIN_BINARY } from "../tests/harness/plugin";
+import { environmentWithoutAws } from "../tests/harness/plugin";
+import { policyProgram, pulumiOnPath } from "../tests/harness/pulumiCli";
 import { type PluginSession, startSession } from "../tests/harness/session";
 
-const ALL_ACTIONS = [
-  "aps:RemoteWrite",
-  "aps:QueryMetrics",
-  "aps:GetSeries",
-  "aps:GetLabels",
-  "aps:GetMetricMetadata",
-];
 /** The account a central Grafana runs in, which the edit gives read access. */
 const MONITORING_ACCOUNT = "arn:aws:iam::210987654321:root";
 
 /** examples/basic's policy: the caller's own account may use the workspace. */
 function basicPolicy(accountId: string, workspaceArn: string): PropertyObject[] {
-  return [{ Effect: "Allow", Principal: { AWS: accountId }, Action: ALL_ACTIONS, Resource: workspaceArn }];
+  return [
+    {
+      Effect: "Allow",
+      Principal: { AWS: accountId },
+      Action: [...PROMETHEUS_COMPATIBLE_ACTIONS],
+      Resource: workspaceArn,
+    },
+  ];
 }
 
 /** The edit a pull request would make: a monitoring account may query too. */
@@ -56,19 +58,6 @@ function editedPolicy(accountId: string, workspaceArn: string): PropertyObject[]
 
 function documentOf(statements: PropertyObject[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-}
-
-async function pulumiOnPath(): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, "pulumi");
-    try {
-      await access(candidate);
-      return candidate;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -272,7 +261,7 @@ async function demoWithCli(
       await mkdir(dir, { recursive: true });
       await writeFile(
         path.join(dir, "Pulumi.yaml"),
-        yamlProgram(`awsamp-demo-${stack}`, workspaceId, original),
+        policyProgram(`awsamp-demo-${stack}`, "basic", workspaceId, original),
       );
       await cli(dir, "stack", "init", "dev");
       await cli(dir, "config", "set", "awsamp:region", emulator.region);
@@ -284,14 +273,14 @@ async function demoWithCli(
     await cli(projects.first, "preview", "--expect-no-changes");
     await writeFile(
       path.join(projects.first, "Pulumi.yaml"),
-      yamlProgram("awsamp-demo-first", workspaceId, edited),
+      policyProgram("awsamp-demo-first", "basic", workspaceId, edited),
     );
     await cli(projects.first, "preview", "--diff");
     await cli(projects.first, "up", "--yes");
     // The second stack's program declares the policy as it now is, then adopts it without touching AWS.
     await writeFile(
       path.join(projects.second, "Pulumi.yaml"),
-      yamlProgram("awsamp-demo-second", workspaceId, edited),
+      policyProgram("awsamp-demo-second", "basic", workspaceId, edited),
     );
     await cli(projects.second, "import", "awsamp:index:ResourcePolicy", "basic", workspaceId, "--yes");
     await cli(projects.second, "preview", "--expect-no-changes");
@@ -299,24 +288,6 @@ async function demoWithCli(
   } finally {
     await rm(workdir, { recursive: true, force: true });
   }
-}
-
-function yamlProgram(name: string, workspaceId: string, document: string): string {
-  return [
-    `name: ${name}`,
-    "runtime: yaml",
-    "plugins:",
-    "  providers:",
-    "    - name: awsamp",
-    `      path: ${JSON.stringify(path.dirname(PLUGIN_BINARY))}`,
-    "resources:",
-    "  basic:",
-    "    type: awsamp:index:ResourcePolicy",
-    "    properties:",
-    `      workspaceId: ${workspaceId}`,
-    `      policyDocument: ${JSON.stringify(document)}`,
-    "",
-  ].join("\n");
 }
 
 main().catch((error: unknown) => {

@@ -1,51 +1,16 @@
 /** The plugin under the real engine: `pulumi` preview, up, import and destroy a YAML program against the emulator. */
 import { execFile } from "node:child_process";
-import { constants } from "node:fs";
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
-import { environmentWithoutAws, PLUGIN_BINARY } from "../harness/plugin";
+import { environmentWithoutAws } from "../harness/plugin";
+import { policyProgram, pulumiOnPath } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
 
 const run = promisify(execFile);
-
-/** The first `pulumi` executable on PATH, or undefined. */
-async function pulumiOnPath(): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, "pulumi");
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory; look in the next.
-    }
-  }
-  return undefined;
-}
-
-/** A Pulumi YAML program with one ResourcePolicy, its plugin taken from bin/. */
-function program(workspaceId: string, document: string): string {
-  return [
-    "name: awsamp-e2e",
-    "runtime: yaml",
-    "plugins:",
-    "  providers:",
-    "    - name: awsamp",
-    `      path: ${JSON.stringify(path.dirname(PLUGIN_BINARY))}`,
-    "resources:",
-    "  policy:",
-    "    type: awsamp:index:ResourcePolicy",
-    "    properties:",
-    `      workspaceId: ${workspaceId}`,
-    // A JSON string is a valid YAML double-quoted scalar.
-    `      policyDocument: ${JSON.stringify(document)}`,
-    "",
-  ].join("\n");
-}
 
 describe("pulumi CLI end to end", function () {
   this.timeout(300_000);
@@ -96,7 +61,10 @@ describe("pulumi CLI end to end", function () {
   it("previews, creates, updates, imports and destroys resource policies", async () => {
     const workspace = emulator.createWorkspace("e2e");
     const first = policyDocument(workspace.arn);
-    await writeFile(path.join(projectDir, "Pulumi.yaml"), program(workspace.workspaceId, first));
+    await writeFile(
+      path.join(projectDir, "Pulumi.yaml"),
+      policyProgram("awsamp-e2e", "policy", workspace.workspaceId, first),
+    );
     await cli("stack", "init", "test");
     await cli("config", "set", "awsamp:region", emulator.region);
     await cli("config", "set", "awsamp:endpoint", emulator.endpoint);
@@ -115,7 +83,10 @@ describe("pulumi CLI end to end", function () {
     await cli("preview", "--expect-no-changes");
 
     const second = policyDocument(workspace.arn, { actions: ["aps:RemoteWrite", "aps:QueryMetrics"] });
-    await writeFile(path.join(projectDir, "Pulumi.yaml"), program(workspace.workspaceId, second));
+    await writeFile(
+      path.join(projectDir, "Pulumi.yaml"),
+      policyProgram("awsamp-e2e", "policy", workspace.workspaceId, second),
+    );
     expect(await cli("preview", "--diff")).to.include(
       "+ allow arn:aws:iam::210987654321:root aps:QueryMetrics",
     );
