@@ -36,15 +36,17 @@ const MAX_SETTLING_ATTEMPTS = 5;
 const NO_POLICY = "NO_POLICY";
 
 /**
- * When to poll. A policy usually settles in a second or two, so the first poll comes at once and the
- * next ones start short and back off (with the SDK waiter's jitter) to a cap that bounds the lag.
+ * When to poll: the first poll comes at once (a policy may settle as soon as it is written), the next after
+ * minDelaySeconds, then with the SDK waiter's backoff and jitter up to maxDelaySeconds. A policy usually
+ * settles in a second or two; half a second to a cap of 1.5 s notices it well within a second while making
+ * fewer Describe calls than Terraform's 200 ms-doubling schedule beyond half a second (BENCHMARKS.md).
  */
 export interface PollSchedule {
   minDelaySeconds: number;
   maxDelaySeconds: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { minDelaySeconds: 0.1, maxDelaySeconds: 2 };
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { minDelaySeconds: 0.5, maxDelaySeconds: 1.5 };
 
 /** One status seen while waiting, for progress lines. */
 export interface WaitProgress {
@@ -138,7 +140,12 @@ export async function updateResourcePolicy(
   const { workspaceId } = olds;
   const action = "putting the resource policy";
   const put = () => putResourcePolicyRevision(client, news, olds.revisionId, action, options.signal);
-  const written = await retryWhenSettling(client, olds, action, deadline, options, put);
+  let written: PutResourcePolicyCommandOutput;
+  try {
+    written = await retryWhenSettling(client, olds, action, deadline, options, put);
+  } catch (error) {
+    throw await withAdoptedState(client, news, error, olds.revisionId);
+  }
   const state = stateFromPut(news, written);
   const settled = await settleOrKeepState(state, () =>
     waitResourcePolicyActive(client, workspaceId, deadline, options),
@@ -335,11 +342,17 @@ async function putNewResourcePolicy(
   options: OperationOptions,
 ): Promise<PutResourcePolicyCommandOutput> {
   const action = "putting the resource policy";
-  const put = () => putResourcePolicyRevision(client, inputs, NO_POLICY, action, options.signal);
+  const put = async () => {
+    try {
+      return await putResourcePolicyRevision(client, inputs, NO_POLICY, action, options.signal);
+    } catch (error) {
+      throw await withAdoptedState(client, inputs, error);
+    }
+  };
   try {
     return await put();
   } catch (error) {
-    if (!(error instanceof PolicyConflictError)) throw await withAdoptedState(client, inputs, error);
+    if (!(error instanceof PolicyConflictError)) throw error;
     const existing = await findResourcePolicyByWorkspaceID(
       client,
       inputs.workspaceId,
@@ -355,17 +368,23 @@ async function putNewResourcePolicy(
 
 /**
  * A put that failed without an answer (network, 5xx after every retry) may still have landed. The put
- * was guarded by NO_POLICY, so a policy that now holds the same document is ours: report it as state.
+ * was guarded by a revision (NO_POLICY, or the state's), so a policy that now holds the same document
+ * under another revision than `previousRevisionId` is ours: report it as state.
  */
 async function withAdoptedState(
   client: AmpClient,
   inputs: ResourcePolicyInputs,
   error: unknown,
+  previousRevisionId?: string,
 ): Promise<unknown> {
   if (!(error instanceof AwsRequestError)) return error;
   try {
     const remote = await findResourcePolicyByWorkspaceID(client, inputs.workspaceId);
-    if (remote && equivalent(remote.policyDocument, inputs.policyDocument)) {
+    if (
+      remote &&
+      remote.revisionId !== previousRevisionId &&
+      equivalent(remote.policyDocument, inputs.policyDocument)
+    ) {
       error.state = stateFromRemote(inputs, remote);
     }
   } catch {
