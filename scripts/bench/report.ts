@@ -40,7 +40,7 @@ export function writeReport(path: string, sections: readonly BenchSection[], sta
     "",
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `Node.js ${process.version} on ${process.platform}/${process.arch}. Every figure below comes from the ` +
-      "same run, against the same in-process AMP emulator (real HTTP on 127.0.0.1).",
+      "same run; where AWS is called, it is the in-process AMP emulator (real HTTP on 127.0.0.1).",
     "",
   ];
   for (const section of sections) {
