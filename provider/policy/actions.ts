@@ -34,6 +34,10 @@ const PATTERN_CACHE_LIMIT = 1000;
 
 /** True when a pattern with IAM wildcards (`*` any run, `?` one character) matches all of a text. */
 export function matchesWildcard(pattern: string, text: string, ignoreCase: boolean): boolean {
+  // Most patterns (a workspace ID, an action's name) have no wildcard: compare them without a RegExp.
+  if (!pattern.includes("*") && !pattern.includes("?")) {
+    return ignoreCase ? pattern.toLowerCase() === text.toLowerCase() : pattern === text;
+  }
   const key = `${ignoreCase ? "i" : "s"}${pattern}`;
   let regex = patternCache.get(key);
   if (!regex) {
