@@ -13,7 +13,7 @@ import {
 import { describeSyntaxError, parseJson } from "./json";
 import { error, indexPath, keyPath, listOf, ROOT_PATH, warning } from "./problems";
 import type { PolicyContext, PolicyDocument, PolicyProblem, ValidationResult } from "./types";
-import { describeValue, hasKey, isRecord, type Located, statementsOf } from "./walk";
+import { describeValue, hasKey, isRecord, type Located, STATEMENT_KEYS, statementsOf } from "./walk";
 
 /**
  * The longest document accepted, in characters (whitespace included). AMP documents no limit, and IAM's
@@ -27,17 +27,6 @@ export const MAX_POLICY_DOCUMENT_LENGTH = 10_240;
 export const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"] as const;
 
 const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
-const STATEMENT_KEYS = [
-  "Sid",
-  "Effect",
-  "Principal",
-  "NotPrincipal",
-  "Action",
-  "NotAction",
-  "Resource",
-  "NotResource",
-  "Condition",
-];
 const PRINCIPAL_KINDS = ["AWS", "Service", "Federated", "CanonicalUser"];
 const CONDITION_OPERATORS = [
   "StringEquals",

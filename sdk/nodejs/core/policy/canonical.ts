@@ -5,7 +5,7 @@ import { AwsampError } from "../errors";
 import { arnPartition, DEFAULT_PARTITION, isAccountId, rootArn } from "./arns";
 import { describeSyntaxError, parseJson, parseJsonOrUndefined } from "./json";
 import type { PolicyDocument, PolicyInput } from "./types";
-import { hasKey, isRecord } from "./walk";
+import { hasKey, isRecord, STATEMENT_KEYS } from "./walk";
 
 /** Policy text that is not JSON, where a document was needed. */
 export class PolicyDocumentSyntaxError extends AwsampError {
@@ -14,17 +14,6 @@ export class PolicyDocumentSyntaxError extends AwsampError {
   }
 }
 
-const STATEMENT_KEY_ORDER = [
-  "Sid",
-  "Effect",
-  "Principal",
-  "NotPrincipal",
-  "Action",
-  "NotAction",
-  "Resource",
-  "NotResource",
-  "Condition",
-];
 const VALUE_LIST_KEYS = new Set(["Resource", "NotResource"]);
 const ACTION_LIST_KEYS = new Set(["Action", "NotAction"]);
 const PRINCIPAL_KEYS = new Set(["Principal", "NotPrincipal"]);
@@ -140,13 +129,13 @@ function canonicalStatements(statements: unknown, partition: string): string {
 function canonicalStatement(statement: unknown, partition: string): string {
   if (!isRecord(statement)) return canonicalJson(statement);
   const members: string[] = [];
-  for (const key of STATEMENT_KEY_ORDER) {
+  for (const key of STATEMENT_KEYS) {
     if (!hasKey(statement, key)) continue;
     const value = statement[key];
     if (key === "Sid" && value === "") continue;
     members.push(member(key, canonicalStatementValue(key, value, partition)));
   }
-  members.push(...otherMembers(statement, STATEMENT_KEY_ORDER));
+  members.push(...otherMembers(statement, STATEMENT_KEYS));
   return `{${members.join(",")}}`;
 }
 
@@ -221,7 +210,7 @@ function sortedSet(items: string[]): string {
 
 /** The quoted names of the keys every document has, so the hot path skips quoting them. */
 const QUOTED_KEYS = new Map(
-  ["Version", "Id", "Statement", ...STATEMENT_KEY_ORDER, "AWS", "Service"].map((key) => [
+  ["Version", "Id", "Statement", ...STATEMENT_KEYS, "AWS", "Service"].map((key) => [
     key,
     JSON.stringify(key),
   ]),

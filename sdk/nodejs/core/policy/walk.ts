@@ -46,3 +46,16 @@ export function describeValue(value: unknown): string {
   if (typeof value === "object") return "an object";
   return `the ${typeof value} ${String(value)}`;
 }
+
+/** The keys a statement may have, in the order IAM documents them (and the canonical form writes them). */
+export const STATEMENT_KEYS: readonly string[] = [
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+];
