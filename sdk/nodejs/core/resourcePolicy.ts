@@ -112,12 +112,13 @@ export async function readResourcePolicy(
     options.signal,
   );
   if (!remote) return undefined;
-  const keepKnownText =
-    known.policyDocument !== undefined && equivalent(known.policyDocument, remote.policyDocument);
+  const knownText = known.policyDocument;
   return {
     workspaceId,
     policyDocument:
-      keepKnownText && known.policyDocument !== undefined ? known.policyDocument : remote.policyDocument,
+      knownText !== undefined && equivalent(knownText, remote.policyDocument)
+        ? knownText
+        : remote.policyDocument,
     policyStatus: remote.policyStatus,
     revisionId: remote.revisionId,
     ...(known.region ? { region: known.region } : {}),
