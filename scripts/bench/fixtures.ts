@@ -1,18 +1,11 @@
 /** Policy documents as programs write them, for the benchmarks that apply or preview many resources. */
+import { PROMETHEUS_COMPATIBLE_ACTIONS } from "../../provider/policy";
 
 /** The account that owns the workspaces in every benchmark. */
 export const OWNER_ACCOUNT = "123456789012";
 
 /** A partner account that a changed document lets write. */
 const PARTNER_ACCOUNT = "210987654321";
-
-const ALL_ACTIONS = [
-  "aps:RemoteWrite",
-  "aps:QueryMetrics",
-  "aps:GetSeries",
-  "aps:GetLabels",
-  "aps:GetMetricMetadata",
-];
 
 /** The ARN of a workspace in the owner account. */
 export function workspaceArnOf(workspaceId: string, region = "us-east-1"): string {
@@ -30,14 +23,14 @@ export function realisticPolicy(workspaceArn: string, options: { withPartner?: b
       Sid: "ObservabilityTeam",
       Effect: "Allow",
       Principal: { AWS: `arn:aws:iam::${OWNER_ACCOUNT}:role/observability` },
-      Action: ALL_ACTIONS,
+      Action: PROMETHEUS_COMPATIBLE_ACTIONS,
       Resource: workspaceArn,
     },
     {
       Sid: "ManagedGrafanaRead",
       Effect: "Allow",
       Principal: { Service: "grafana.amazonaws.com" },
-      Action: ALL_ACTIONS.slice(1),
+      Action: PROMETHEUS_COMPATIBLE_ACTIONS.slice(1),
       Resource: workspaceArn,
       Condition: { StringEquals: { "aws:SourceAccount": OWNER_ACCOUNT } },
     },

@@ -1,15 +1,8 @@
 /** Benchmark: canonicalizing and comparing a 100-statement policy document. */
-import { canonicalize, equivalent } from "../../provider/policy";
+import { canonicalize, equivalent, PROMETHEUS_COMPATIBLE_ACTIONS } from "../../provider/policy";
 import { type BenchSection, median } from "./report";
 
 const WORKSPACE_ARN = "arn:aws:aps:us-east-1:111122223333:workspace/ws-58a9b2c4-6c3d-4e1f-9a0b-2c3d4e5f6a7b";
-const ACTIONS = [
-  "aps:RemoteWrite",
-  "aps:QueryMetrics",
-  "aps:GetSeries",
-  "aps:GetLabels",
-  "aps:GetMetricMetadata",
-];
 
 /**
  * A 100-statement document, every statement its own accounts and actions; `heavy` gives each a second
@@ -24,7 +17,7 @@ function hundredStatements(heavy: boolean): Record<string, unknown> {
         ? [String(200000000000 + i), `arn:aws:iam::${300000000000 + i}:role/reader`]
         : [String(200000000000 + i)],
     },
-    Action: ACTIONS.slice(0, 1 + (i % ACTIONS.length)),
+    Action: PROMETHEUS_COMPATIBLE_ACTIONS.slice(0, 1 + (i % PROMETHEUS_COMPATIBLE_ACTIONS.length)),
     Resource: WORKSPACE_ARN,
     ...(heavy ? { Condition: { StringEquals: { "aws:PrincipalOrgID": [`o-${i}abc`, `o-${i}def`] } } } : {}),
   }));

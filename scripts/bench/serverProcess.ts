@@ -1,11 +1,10 @@
 /** Launches a gRPC server process the way the engine launches a plugin, calls it, and reads its peak memory. */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { type CallOptions, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { environmentWithoutAws } from "../../tests/harness/plugin";
+import { environmentWithoutAws, readFirstLine } from "../../tests/harness/plugin";
 
 /** The repository root, from build/scripts/bench/. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -15,9 +14,6 @@ export const PLUGIN_LAUNCHER = path.join(REPO_ROOT, "bin", "pulumi-resource-awsa
 
 /** The plugin's compiled entry point, for starting it without the launcher's shell. */
 export const PLUGIN_MAIN = path.join(REPO_ROOT, "build", "provider", "plugin", "main.js");
-
-/** How long a process may take to print its port. */
-const LAUNCH_TIMEOUT_MS = 15_000;
 
 /** No benchmark call should take this long; a hung process then fails the run instead of stalling it. */
 const CALL_DEADLINE_MS = 10 * 60_000;
@@ -62,7 +58,7 @@ export async function launchServer(
     stderr += chunk.toString("utf8");
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const line = await readFirstLine(child, command, () => stderr);
+  const line = await readFirstLine(child, command.file, () => stderr);
   const port = Number(line);
   if (!/^\d+$/.test(line) || port <= 0 || child.pid === undefined) {
     child.kill("SIGKILL");
@@ -120,28 +116,4 @@ let ticksPerSecond: number | undefined;
 function clockTicksPerSecond(): number {
   ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
   return ticksPerSecond;
-}
-
-function readFirstLine(child: ChildProcess, command: Command, stderr: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (!child.stdout) return reject(new Error(`launching ${command.file}: no stdout pipe`));
-    const lines = createInterface({ input: child.stdout });
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      reject(new Error(`launching ${command.file}: ${why}. stderr: ${stderr()}`));
-    };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(`no port within ${LAUNCH_TIMEOUT_MS} ms`);
-    }, LAUNCH_TIMEOUT_MS);
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      lines.close();
-      // Keep draining stdout, so a process that prints later never blocks on a full pipe.
-      child.stdout?.resume();
-      resolve(line);
-    });
-    child.once("exit", (code) => fail(`it exited (code ${code}) before printing a port`));
-    child.once("error", (error) => fail(`${error.message}; run \`make build\` first`));
-  });
 }

@@ -43,7 +43,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const PLUGIN_BINARY = path.join(REPO_ROOT, "bin", "pulumi-resource-awsamp");
 
 /** How long the plugin may take to print its port. */
-const LAUNCH_TIMEOUT_MS = 10_000;
+const LAUNCH_TIMEOUT_MS = 15_000;
 
 /** Every call has a deadline, so a plugin that hangs fails the test instead of stalling the suite. */
 const CALL_DEADLINE_MS = 30_000;
@@ -97,7 +97,7 @@ export class PluginProcess {
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     });
-    const firstLine = await readFirstLine(child, () => stderr);
+    const firstLine = await readFirstLine(child, "the plugin", () => stderr);
     const port = Number(firstLine);
     if (!/^\d+$/.test(firstLine) || port <= 0) {
       child.kill("SIGKILL");
@@ -211,32 +211,30 @@ export function environmentWithoutAws(): Record<string, string> {
   return env;
 }
 
-function readFirstLine(child: ChildProcess, stderr: () => string): Promise<string> {
+/**
+ * The first stdout line of a process launched as the engine launches plugins (its port), failing with
+ * `launching WHAT: …` and its stderr when it exits, errs or stays silent for LAUNCH_TIMEOUT_MS.
+ */
+export function readFirstLine(child: ChildProcess, what: string, stderr: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
-    if (!child.stdout) return reject(new Error("launching the plugin: no stdout pipe"));
+    if (!child.stdout) return reject(new Error(`launching ${what}: no stdout pipe`));
     const lines = createInterface({ input: child.stdout });
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`launching ${what}: ${why}. stderr: ${stderr()}`));
+    };
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`launching the plugin: no port within ${LAUNCH_TIMEOUT_MS} ms. stderr: ${stderr()}`));
+      fail(`no port within ${LAUNCH_TIMEOUT_MS} ms`);
     }, LAUNCH_TIMEOUT_MS);
     lines.once("line", (line) => {
       clearTimeout(timer);
       lines.close();
-      // Keep draining stdout, so a plugin that prints later never blocks on a full pipe.
+      // Keep draining stdout, so a process that prints later never blocks on a full pipe.
       child.stdout?.resume();
       resolve(line);
     });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(
-        new Error(
-          `launching the plugin: it exited (code ${code}) before printing a port. stderr: ${stderr()}`,
-        ),
-      );
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`launching the plugin: ${error.message}. Run \`make build\` first.`));
-    });
+    child.once("exit", (code) => fail(`it exited (code ${code}) before printing a port`));
+    child.once("error", (error) => fail(`${error.message}; run \`make build\` first`));
   });
 }
