@@ -14,7 +14,39 @@ LAUNCHER := provider/plugin/launcher.sh
 VERSION = $(shell node -p "require('./package.json').version")
 DIST := dist/pulumi-resource-awsamp-v$(VERSION).tar.gz
 
-.PHONY: build test lint demo bench emulator clean sdk sdk-check dist
+.PHONY: build test lint demo bench emulator clean sdk sdk-check dist pulumi
+
+# --- the Pulumi CLI ---------------------------------------------------------------------------------------
+# The CLI and its Node.js language host, built from the Go module proxy at the versions tools/*/go.mod pin,
+# into .tools/bin (git-ignored). Make rebuilds them only when missing or when a pin changes. `PULUMI=…` uses a
+# CLI of one's own instead (its language hosts must be installed beside it, as a release installs them).
+TOOLS := .tools/bin
+PULUMI_VERSION = $(shell sed -n 's|^\tgithub.com/pulumi/pulumi/pkg/v3 \(v[^ ]*\).*|\1|p' tools/pulumi/go.mod)
+NODEJS_HOST_VERSION = $(shell sed -n 's|^\tgithub.com/pulumi/pulumi/sdk/v3 \(v[^ ]*\).*|\1|p' tools/pulumi-language-nodejs/go.mod)
+VERSION_FLAG := -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
+ifdef PULUMI
+PULUMI_TOOLS :=
+else
+PULUMI := $(abspath $(TOOLS)/pulumi)
+PULUMI_TOOLS := $(TOOLS)/pulumi $(TOOLS)/pulumi-language-nodejs $(TOOLS)/pulumi-resource-pulumi-nodejs
+endif
+export PULUMI
+
+pulumi: $(PULUMI_TOOLS)
+	@echo "pulumi $$($(PULUMI) version) at $(PULUMI)"
+	@[ -z "$(PULUMI_TOOLS)" ] || echo "pulumi-language-nodejs $(NODEJS_HOST_VERSION) at $(abspath $(TOOLS))/pulumi-language-nodejs"
+
+$(TOOLS)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
+	cd tools/pulumi && go build -trimpath -ldflags "$(VERSION_FLAG)=$(PULUMI_VERSION)" -o $(abspath $@) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+$(TOOLS)/pulumi-language-nodejs: tools/pulumi-language-nodejs/go.mod tools/pulumi-language-nodejs/go.sum
+	cd tools/pulumi-language-nodejs && go build -trimpath -ldflags "$(VERSION_FLAG)=$(NODEJS_HOST_VERSION)" -o $(abspath $@) github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+
+# The dynamic-provider plugin is a script @pulumi/pulumi ships; the CLI looks for it beside itself.
+$(TOOLS)/pulumi-resource-pulumi-nodejs: $(DEPS)
+	@mkdir -p $(TOOLS)
+	cp node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs $@
+	chmod +x $@
 
 $(DEPS): package.json package-lock.json $(SDK)/package.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -47,7 +79,9 @@ lint: $(DEPS)
 	$(TSC) -p tsconfig.json --noEmit
 	node_modules/.bin/biome check .
 
-test: build lint sdk-check
+# The end-to-end tests drive the CLI: built first where Go is; elsewhere they skip, saying why (under
+# CI=true they fail instead).
+test: build lint sdk-check $(if $(shell command -v go),pulumi)
 	$(MOCHA) 'build/tests/**/*.test.js'
 
 demo: build
