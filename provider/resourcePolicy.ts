@@ -80,6 +80,7 @@ export async function createResourcePolicy(
 ): Promise<CreateResult> {
   const deadline = startDeadline(options);
   const { workspaceId } = inputs;
+  inputs = await withEffectiveRegion(client, inputs);
   const written = await putNewResourcePolicy(client, inputs, deadline, options);
   const state = stateFromPut(inputs, written);
   const settled = await settleOrKeepState(state, () =>
@@ -119,7 +120,7 @@ export async function readResourcePolicy(
         : remote.policyDocument,
     policyStatus: remote.policyStatus,
     revisionId: remote.revisionId,
-    ...(known.region ? { region: known.region } : {}),
+    region: known.region ?? (await regionOfClient(client)),
   };
 }
 
@@ -138,6 +139,7 @@ export async function updateResourcePolicy(
   const deadline = startDeadline(options);
   const { workspaceId } = olds;
   const action = "putting the resource policy";
+  news = await withEffectiveRegion(client, { ...news, region: news.region ?? olds.region });
   const put = () => putResourcePolicyRevision(client, news, olds.revisionId, action, options.signal);
   let written: PutResourcePolicyCommandOutput;
   try {
@@ -184,6 +186,21 @@ export async function deleteResourcePolicy(
 }
 
 // --- helpers ----------------------------------------------------------------------------------------
+
+/**
+ * The inputs with the region the client works in: the state records it, so that a later change of the
+ * provider's region (or of AWS_REGION) never makes refresh look for the policy elsewhere and drop it.
+ */
+async function withEffectiveRegion(
+  client: AmpClient,
+  inputs: ResourcePolicyInputs,
+): Promise<ResourcePolicyInputs> {
+  return inputs.region ? inputs : { ...inputs, region: await regionOfClient(client) };
+}
+
+async function regionOfClient(client: AmpClient): Promise<string> {
+  return client.config.region();
+}
 
 /** Describes the policy; undefined when there is none or no workspace. Other failures are wrapped. */
 export async function findResourcePolicyByWorkspaceID(

@@ -192,8 +192,13 @@ function replacingChange(old: Field, next: Field): DiffKind | undefined {
   return sameValue(old, next) ? undefined : "update-replace";
 }
 
-/** A region left out is the provider's: writing the provider's region out changes nothing. */
+/**
+ * A region left out is the provider's: writing the provider's region out changes nothing, and a new provider
+ * region replaces a policy whose state records another. Where the plugin cannot tell the provider's region
+ * (it comes from a shared-config profile), a region left out keeps the one in state.
+ */
 function regionChange(old: Field, next: Field, providerRegion: string | undefined): DiffKind | undefined {
+  if (next.kind === "absent" && !providerRegion) return undefined;
   const effective = (field: Field): Field =>
     field.kind === "absent" && providerRegion
       ? { kind: "string", value: providerRegion, secret: false }
@@ -282,7 +287,10 @@ async function readForImport(context: HandlerContext, request: ReadRequest): Pro
         `the provider's, import ${workspaceId}@REGION.`,
     );
   }
-  return { exists: true, id: workspaceId, properties: propertiesOf(state, []), inputs: inputsOf(state, []) };
+  // The state records the region the policy lives in; the inputs name one only where the import ID did, so
+  // the program that reproduces the policy follows the provider's region as the original did.
+  const inputs = { workspaceId, policyDocument: state.policyDocument, ...(region ? { region } : {}) };
+  return { exists: true, id: workspaceId, properties: propertiesOf(state, []), inputs: inputsOf(inputs, []) };
 }
 
 async function readForRefresh(context: HandlerContext, request: ReadRequest): Promise<ReadResult> {
@@ -306,7 +314,12 @@ async function readForRefresh(context: HandlerContext, request: ReadRequest): Pr
   const inputDocument = stringOf(readField(request.inputs, "policyDocument"));
   const keepInputText =
     inputDocument !== undefined && loadPolicy().equivalent(inputDocument, state.policyDocument);
-  const inputs = { ...state, policyDocument: keepInputText ? inputDocument : state.policyDocument };
+  const inputRegion = stringOf(readField(request.inputs, "region"));
+  const inputs = {
+    workspaceId: state.workspaceId,
+    policyDocument: keepInputText ? inputDocument : state.policyDocument,
+    ...(inputRegion ? { region: inputRegion } : {}),
+  };
   return {
     exists: true,
     id: request.id || workspaceId,

@@ -858,6 +858,22 @@ describe("AmpEmulator", () => {
       }
     });
 
+    it("holds one region: a client signing for another region finds none of its workspaces", async () => {
+      const emulator = await AmpEmulator.start();
+      const elsewhere = createAmpClient({ ...emulatorClientConfig(emulator), region: "eu-west-1", maxAttempts: 1 });
+      try {
+        const workspace = emulator.createWorkspace();
+        emulator.putPolicyOutOfBand(workspace.workspaceId, policyFor(workspace));
+        await expect(
+          elsewhere.send(new DescribeResourcePolicyCommand({ workspaceId: workspace.workspaceId })),
+        ).to.be.rejectedWith(/does not exist in eu-west-1/);
+        expect(emulator.policyOf(workspace.workspaceId)?.policyStatus).to.equal("ACTIVE");
+      } finally {
+        elsewhere.destroy();
+        await emulator.close();
+      }
+    });
+
     it("close() ends keep-alive connections at once, so the process can exit", async () => {
       const closing = await AmpEmulator.start();
       const keepAlive = createAmpClient({ ...emulatorClientConfig(closing), maxAttempts: 1 });

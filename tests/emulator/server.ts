@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AmpClientConfig, StaticCredentials } from "../../provider/client";
-import { ApiError, accessDeniedError, internalError } from "./apiErrors";
+import { ApiError, accessDeniedError, internalError, notFoundError } from "./apiErrors";
 import { Faults } from "./faults";
 import { AmpService, type ApiRequest, type OperationName, routeOf } from "./operations";
 import { RequestLog, type RequestLogEntry } from "./requestLog";
@@ -33,6 +33,9 @@ export const EMULATOR_CREDENTIALS: Readonly<StaticCredentials> = {
 
 /** A SigV4 Authorization header, as the SDK sends it; the signature itself is not verified. */
 const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=\S+/;
+
+/** The region in a SigV4 credential scope: Credential=KEY/DATE/REGION/SERVICE/aws4_request. */
+const SIGNED_REGION = /Credential=[^/]+\/\d{8}\/([^/]+)\//;
 
 export interface AmpEmulatorOptions {
   /** The port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -240,6 +243,7 @@ export class AmpEmulator {
   private reply(request: IncomingMessage, apiRequest: ApiRequest): Reply {
     try {
       this.checkSignature(request.headers.authorization);
+      this.checkRegion(request.headers.authorization, apiRequest.route.workspaceId);
       this.faults.admit(this.clock());
       this.faults.takeFailure(apiRequest.route.operation);
       const answer = this.service.handle(apiRequest);
@@ -268,6 +272,20 @@ export class AmpEmulator {
           "(AWS4-HMAC-SHA256 Credential=...). Sign requests with AWS credentials; any keys do for the emulator.",
       );
     }
+  }
+
+  /**
+   * The emulator is one region: as in AWS, a request signed for another region (a client configured for
+   * it) finds none of its workspaces.
+   */
+  private checkRegion(authorization: string | undefined, workspaceId: string | undefined): void {
+    const signed = SIGNED_REGION.exec(authorization ?? "")?.[1];
+    if (signed === undefined || signed === this.region || workspaceId === undefined) return;
+    throw notFoundError(
+      `workspace ${workspaceId} does not exist in ${signed} (the emulator holds ${this.region}).`,
+      workspaceId,
+      "Workspace",
+    );
   }
 
   private requireWorkspace(workspaceId: string, action: string): void {

@@ -74,6 +74,7 @@ describe("a plugin killed during a create", function () {
       policyDocument: document,
       policyStatus: emulator.policyOf(workspaceId)?.policyStatus,
       revisionId: written?.revisionId,
+      region: emulator.region,
     });
     expect(inputs).to.deep.equal({ workspaceId, policyDocument: document });
     const checked = await restarted.plugin.check(checkRequest({ urn, olds: inputs, news: inputs }));

@@ -64,7 +64,14 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         ...inputs(),
         policyStatus: "ACTIVE",
         revisionId: emulator.policyOf(workspaceId)?.revisionId,
+        region: emulator.region,
       });
+    });
+
+    it("records the provider's region in the state when the inputs name none", async () => {
+      const properties = await created();
+      expect(inputs()).to.not.have.property("region");
+      expect(properties.region).to.equal(emulator.region);
     });
 
     it("keeps a secret document secret in the outputs", async () => {
@@ -146,6 +153,7 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         policyDocument: document,
         policyStatus: "ACTIVE",
         revisionId,
+        region: emulator.region,
       });
       expect(propertiesOf(response.getInputs())).to.deep.equal({ workspaceId, policyDocument: document });
     });
@@ -175,12 +183,26 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
     });
 
     it("imports ws-…@REGION with the region in the inputs and the workspace ID as the ID", async () => {
-      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
-      const response = await session.plugin.read(readRequest({ urn, id: `${workspaceId}@eu-west-1` }));
+      // The provider works in us-east-1; the workspace lives in the emulator's other region.
+      const ireland = await AmpEmulator.start({ region: "eu-west-1" });
+      const elsewhere = await startSession({ emulator: { region: "us-east-1", endpoint: ireland.endpoint } });
+      try {
+        const workspace = ireland.createWorkspace();
+        ireland.putPolicyOutOfBand(workspace.workspaceId, policyDocument(workspace.arn));
+        const response = await elsewhere.plugin.read(
+          readRequest({ urn, id: `${workspace.workspaceId}@eu-west-1` }),
+        );
 
-      expect(response.getId()).to.equal(workspaceId);
-      expect(propertiesOf(response.getInputs())).to.include({ workspaceId, region: "eu-west-1" });
-      expect(propertiesOf(response.getProperties())).to.include({ region: "eu-west-1" });
+        expect(response.getId()).to.equal(workspace.workspaceId);
+        expect(propertiesOf(response.getInputs())).to.include({
+          workspaceId: workspace.workspaceId,
+          region: "eu-west-1",
+        });
+        expect(propertiesOf(response.getProperties())).to.include({ region: "eu-west-1" });
+      } finally {
+        await elsewhere.stop();
+        await ireland.close();
+      }
     });
 
     it("refuses to import a workspace that has no policy, and says so", async () => {
