@@ -3,11 +3,7 @@
  * preview with its access summary, import into a second stack, destroy) against the embedded AMP emulator:
  * with the `pulumi` CLI where it is on PATH, otherwise with the engine harness making the same calls.
  */
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { PropertyObject } from "../provider/plugin/values";
 import { PROMETHEUS_COMPATIBLE_ACTIONS } from "../provider/policy";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../tests/emulator/server";
@@ -24,8 +20,8 @@ import {
   resourceUrn,
   updateRequest,
 } from "../tests/harness/messages";
-import { environmentWithoutAws } from "../tests/harness/plugin";
-import { policyProgram, pulumiOnPath } from "../tests/harness/pulumiCli";
+import { REPO_ROOT } from "../tests/harness/plugin";
+import { findPulumiCli, PulumiProject } from "../tests/harness/pulumiCli";
 import { type PluginSession, startSession } from "../tests/harness/session";
 
 /** The account a central Grafana runs in, which the edit gives read access. */
@@ -71,12 +67,14 @@ async function main(): Promise<void> {
     console.log(`workspace ${workspace.workspaceId} (in place of examples/basic's aws.amp.Workspace)`);
     const original = documentOf(basicPolicy(emulator.accountId, workspace.arn));
     const edited = documentOf(editedPolicy(emulator.accountId, workspace.arn));
-    const pulumi = await pulumiOnPath();
-    if (pulumi) {
-      await demoWithCli(pulumi, emulator, workspace.workspaceId, original, edited);
+    const cli = await findPulumiCli();
+    if (cli) {
+      console.log(`the real engine: ${cli}`);
+      await demoWithCli(cli, emulator, workspace);
     } else {
       console.log(
-        "no pulumi CLI on PATH: the engine harness makes the calls `pulumi` would, and prints what it would show",
+        "no pulumi CLI (no Go to build one with `make pulumi`, none on PATH, PULUMI unset): the engine " +
+          "harness makes the calls `pulumi` would, and prints what it would show",
       );
       await demoWithHarness(emulator, workspace.workspaceId, original, edited);
     }
@@ -230,63 +228,56 @@ function heading(text: string): void {
 // --- with the pulumi CLI ------------------------------------------------------------------------------
 
 /**
- * The same steps with the real engine: a local file backend, the plugin from bin/, the provider pointed at
- * the emulator. The program is examples/basic's policy as a YAML program over the emulator's workspace,
- * because examples/basic's aws.amp.Workspace needs the AWS provider and a real AWS account.
+ * The same steps with the real engine, printing the CLI's own output: a local file backend, the plugin from
+ * bin/, the provider pointed at the emulator, and examples/demo (examples/basic's policy on a workspace the
+ * stack config names, since examples/basic's aws.amp.Workspace needs the AWS provider and an AWS account).
  */
 async function demoWithCli(
-  pulumi: string,
+  cli: string,
   emulator: AmpEmulator,
-  workspaceId: string,
-  original: string,
-  edited: string,
+  workspace: { workspaceId: string; arn: string },
 ): Promise<void> {
-  const workdir = await mkdtemp(path.join(tmpdir(), "awsamp-demo-"));
-  const run = promisify(execFile);
-  const env = {
-    ...environmentWithoutAws(),
-    PULUMI_BACKEND_URL: `file://${path.join(workdir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "awsamp-demo",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-  };
-  const projects = { first: path.join(workdir, "basic"), second: path.join(workdir, "adopted") };
-  const cli = async (cwd: string, ...args: string[]) => {
-    console.log(`\n$ pulumi ${args.join(" ")}`);
-    const { stdout } = await run(pulumi, [...args, "--non-interactive"], { cwd, env, maxBuffer: 16 << 20 });
-    process.stdout.write(stdout);
+  const program = path.join(REPO_ROOT, "examples", "demo", "index.ts");
+  const first = await PulumiProject.create(cli, { name: "awsamp-demo", program });
+  const second = await PulumiProject.create(cli, { name: "awsamp-demo", program });
+  const step = async (project: PulumiProject, args: string[]) => {
+    console.log(`\n$ pulumi ${args.join(" ")}${project === second ? "    # the second stack" : ""}`);
+    const result = await project.must(args);
+    process.stdout.write(result.stdout);
   };
   try {
-    await mkdir(path.join(workdir, "state"), { recursive: true });
-    for (const [stack, dir] of Object.entries(projects)) {
-      await mkdir(dir, { recursive: true });
-      await writeFile(
-        path.join(dir, "Pulumi.yaml"),
-        policyProgram(`awsamp-demo-${stack}`, "basic", workspaceId, original),
+    for (const project of [first, second]) {
+      await project.config(
+        {
+          "awsamp:region": emulator.region,
+          "awsamp:endpoint": emulator.endpoint,
+          workspaceId: workspace.workspaceId,
+          workspaceArn: workspace.arn,
+          accountId: emulator.accountId,
+        },
+        {
+          "awsamp:accessKey": EMULATOR_CREDENTIALS.accessKeyId,
+          "awsamp:secretKey": EMULATOR_CREDENTIALS.secretAccessKey,
+        },
       );
-      await cli(dir, "stack", "init", "dev");
-      await cli(dir, "config", "set", "awsamp:region", emulator.region);
-      await cli(dir, "config", "set", "awsamp:endpoint", emulator.endpoint);
-      await cli(dir, "config", "set", "--secret", "awsamp:accessKey", EMULATOR_CREDENTIALS.accessKeyId);
-      await cli(dir, "config", "set", "--secret", "awsamp:secretKey", EMULATOR_CREDENTIALS.secretAccessKey);
     }
-    await cli(projects.first, "up", "--yes");
-    await cli(projects.first, "preview", "--expect-no-changes");
-    await writeFile(
-      path.join(projects.first, "Pulumi.yaml"),
-      policyProgram("awsamp-demo-first", "basic", workspaceId, edited),
-    );
-    await cli(projects.first, "preview", "--diff");
-    await cli(projects.first, "up", "--yes");
-    // The second stack's program declares the policy as it now is, then adopts it without touching AWS.
-    await writeFile(
-      path.join(projects.second, "Pulumi.yaml"),
-      policyProgram("awsamp-demo-second", "basic", workspaceId, edited),
-    );
-    await cli(projects.second, "import", "awsamp:index:ResourcePolicy", "basic", workspaceId, "--yes");
-    await cli(projects.second, "preview", "--expect-no-changes");
-    await cli(projects.first, "destroy", "--yes");
+    await step(first, ["up", "--yes"]);
+    await step(first, ["preview", "--expect-no-changes"]);
+    console.log(`\n# the pull request: ${MONITORING_ACCOUNT} may query too`);
+    await first.config({ monitoringAccount: MONITORING_ACCOUNT });
+    await step(first, ["preview", "--diff"]);
+    await step(first, ["up", "--yes", "--skip-preview"]);
+    // The second stack declares the policy as it now is, then adopts it without touching AWS.
+    await second.config({ monitoringAccount: MONITORING_ACCOUNT });
+    // The Node.js language host that can be built here has no code generator (tools/README.md).
+    const adopt = ["import", "awsamp:index:ResourcePolicy", "basic", workspace.workspaceId, "--yes"];
+    await step(second, [...adopt, "--generate-code=false"]);
+    await step(second, ["preview", "--expect-no-changes"]);
+    await step(first, ["destroy", "--yes", "--skip-preview"]);
+    console.log(`\nAWS holds: ${emulator.policyOf(workspace.workspaceId) ? "a policy" : "no policy"}`);
   } finally {
-    await rm(workdir, { recursive: true, force: true });
+    await first.dispose();
+    await second.dispose();
   }
 }
 

@@ -79,6 +79,7 @@ describe("examples", () => {
     expect(exampleNames).to.include.members([
       "basic",
       "cross-account",
+      "demo",
       "dynamic",
       "import",
       "service-access",
@@ -87,9 +88,10 @@ describe("examples", () => {
       expect(readExample(name, "Pulumi.yaml"), name).to.match(/^runtime: nodejs$/m);
       expect(readExample(name, "index.ts"), name).to.include('import * as awsamp from "@awsamp/awsamp";');
       const manifest = JSON.parse(readExample(name, "package.json"));
+      const usesAws = readExample(name, "index.ts").includes('from "@pulumi/aws"');
       expect(manifest.dependencies, name).to.deep.equal({
         "@awsamp/awsamp": "file:../../sdk/nodejs",
-        "@pulumi/aws": root.devDependencies["@pulumi/aws"],
+        ...(usesAws ? { "@pulumi/aws": root.devDependencies["@pulumi/aws"] } : {}),
         "@pulumi/pulumi": root.dependencies["@pulumi/pulumi"],
       });
     }
@@ -246,5 +248,45 @@ describe("examples/dynamic", () => {
     expect(provider).to.be.a("string").and.include('SDK_PACKAGE: "@awsamp/awsamp"');
     expect(provider).not.to.match(/AmpClient|createAmpClient|@aws-sdk/);
     expect(run.resources.some((resource) => resource.type === PLUGIN_TOKEN)).to.equal(false);
+  });
+});
+
+describe("examples/demo", () => {
+  it("declares examples/basic's policy on the workspace the stack config names, and the edit's grant when asked", async () => {
+    const project = projectOf("demo");
+    const workspaceId = workspaceIdFor("demo");
+    const config = {
+      [`${project}:workspaceId`]: workspaceId,
+      [`${project}:workspaceArn`]: workspaceArnFor(workspaceId),
+      [`${project}:accountId`]: ACCOUNT_ID,
+    };
+    const basic = onlyOfType(await runExample("demo", { config }), PLUGIN_TOKEN);
+    const edited = onlyOfType(
+      await runExample("demo", {
+        config: { ...config, [`${project}:monitoringAccount`]: "arn:aws:iam::210987654321:root" },
+      }),
+      PLUGIN_TOKEN,
+    );
+
+    const statement = {
+      Effect: "Allow",
+      Principal: { AWS: ACCOUNT_ID },
+      Action: ALL_ACTIONS,
+      Resource: workspaceArnFor(workspaceId),
+    };
+    expect(basic.inputs.workspaceId).to.equal(workspaceId);
+    expect(JSON.parse(String(basic.inputs.policyDocument))).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [statement],
+    });
+    expect(JSON.parse(String(edited.inputs.policyDocument)).Statement).to.deep.equal([
+      statement,
+      {
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::210987654321:root" },
+        Action: ["aps:QueryMetrics"],
+        Resource: workspaceArnFor(workspaceId),
+      },
+    ]);
   });
 });

@@ -1,0 +1,106 @@
+/** A policy's life through the real CLI: up, no-change preview and refresh, an edit reviewed and applied, destroy. */
+import { expect } from "chai";
+import { AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
+import {
+  e2eProgram,
+  findPulumiCli,
+  PulumiProject,
+  requireCliOrSkip,
+  resourcesOfType,
+} from "../harness/pulumiCli";
+import { policyDocument } from "../harness/session";
+
+const POLICY_TYPE = "awsamp:index:ResourcePolicy";
+
+describe("end to end: a policy's life", function () {
+  this.timeout(240_000);
+  let cli: string | undefined;
+  let emulator: AmpEmulator;
+  let project: PulumiProject;
+
+  before(async function () {
+    cli = await findPulumiCli();
+    if (!cli) return;
+    emulator = await AmpEmulator.start({
+      settle: { policyCreateMs: 300, policyUpdateMs: 300, policyDeleteMs: 300 },
+    });
+    project = await PulumiProject.create(cli, { name: "awsamp-lifecycle", program: e2eProgram("policy") });
+    await project.config(
+      { "awsamp:region": emulator.region, "awsamp:endpoint": emulator.endpoint },
+      {
+        "awsamp:accessKey": EMULATOR_CREDENTIALS.accessKeyId,
+        "awsamp:secretKey": EMULATOR_CREDENTIALS.secretAccessKey,
+      },
+    );
+  });
+  after(async () => {
+    await project?.dispose();
+    await emulator?.close();
+  });
+  beforeEach(function () {
+    requireCliOrSkip(this, cli);
+  });
+
+  it("creates the policy with up, and then previews and refreshes with no changes", async () => {
+    const workspace = emulator.createWorkspace("lifecycle");
+    const document = policyDocument(workspace.arn);
+    await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
+
+    const planned = await project.preview();
+    expect(planned.steps.filter((s) => s.op === "create").map((s) => s.urn)).to.include(
+      "urn:pulumi:test::awsamp-lifecycle::awsamp:index:ResourcePolicy::policy",
+    );
+    expect(emulator.count("PutResourcePolicy"), "preview writes nothing").to.equal(0);
+
+    await project.must(["up", "--yes", "--skip-preview"]);
+    expect(emulator.policyOf(workspace.workspaceId)).to.include({
+      policyDocument: document,
+      policyStatus: "ACTIVE",
+    });
+    const [policy] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    expect(policy?.id).to.equal(workspace.workspaceId);
+    expect(policy?.outputs).to.include({
+      policyStatus: "ACTIVE",
+      revisionId: emulator.policyOf(workspace.workspaceId)?.revisionId,
+    });
+
+    await project.must(["preview", "--expect-no-changes"]);
+    emulator.reformatDocuments = true;
+    try {
+      await project.must(["refresh", "--yes", "--expect-no-changes"]);
+    } finally {
+      emulator.reformatDocuments = false;
+    }
+  });
+
+  it("shows an edit's access change in preview --diff, and applies it with a new revision", async () => {
+    const [before] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    const arn = `arn:aws:aps:${emulator.region}:${emulator.accountId}:workspace/${before?.id}`;
+    const edited = policyDocument(arn, { actions: ["aps:RemoteWrite", "aps:QueryMetrics"] });
+    await project.config({ policyDocument: edited });
+
+    const diff = await project.must(["preview", "--diff"]);
+    expect(diff.stdout).to.match(/~ awsamp:index:ResourcePolicy: \(update\)/);
+    expect(diff.stdout).to.match(/~ policyDocument:/);
+    // The diff display writes the plugin's INFO lines to stderr, ahead of the diff.
+    expect(diff.stderr).to.include("+ allow arn:aws:iam::210987654321:root aps:QueryMetrics");
+    const planned = await project.preview();
+    const update = planned.steps.find((s) => s.urn.endsWith("::policy"));
+    expect(update?.op).to.equal("update");
+    expect(update?.diffReasons).to.deep.equal(["policyDocument"]);
+
+    await project.must(["up", "--yes", "--skip-preview"]);
+    const remote = emulator.policyOf(String(before?.id));
+    expect(remote?.policyDocument).to.equal(edited);
+    expect(remote?.revisionId).to.not.equal(before?.outputs?.revisionId);
+    const [after] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    expect(after?.outputs?.revisionId).to.equal(remote?.revisionId);
+  });
+
+  it("destroys, leaving the emulator and the state empty", async () => {
+    const [policy] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    await project.must(["destroy", "--yes", "--skip-preview"]);
+    expect(emulator.policyOf(String(policy?.id))).to.equal(undefined);
+    expect((await project.exportStack()).deployment.resources ?? []).to.deep.equal([]);
+  });
+});

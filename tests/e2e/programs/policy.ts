@@ -1,0 +1,37 @@
+/**
+ * An end-to-end program: one ResourcePolicy on a workspace the stack config names (no AWS provider can run
+ * here to make one). Stack config chooses the document and, where a test needs them, the region, the create
+ * timeout and an explicit provider.
+ */
+import * as awsamp from "@awsamp/awsamp";
+import * as pulumi from "@pulumi/pulumi";
+
+const config = new pulumi.Config();
+const region = config.get("region");
+const createTimeout = config.get("createTimeout");
+
+// `explicitProvider: true` declares the provider in the program, from this project's own config keys.
+const provider = config.getBoolean("explicitProvider")
+  ? new awsamp.Provider("explicit", {
+      region: config.require("providerRegion"),
+      endpoint: config.require("providerEndpoint"),
+      accessKey: config.requireSecret("providerAccessKey"),
+      secretKey: config.requireSecret("providerSecretKey"),
+    })
+  : undefined;
+
+const policy = new awsamp.ResourcePolicy(
+  config.get("resourceName") ?? "policy",
+  {
+    workspaceId: config.require("workspaceId"),
+    policyDocument: config.require("policyDocument"),
+    ...(region ? { region } : {}),
+  },
+  {
+    ...(provider ? { provider } : {}),
+    ...(createTimeout ? { customTimeouts: { create: createTimeout } } : {}),
+  },
+);
+
+export const revisionId = policy.revisionId;
+export const policyStatus = policy.policyStatus;
