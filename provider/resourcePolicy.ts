@@ -140,6 +140,9 @@ export async function updateResourcePolicy(
   const { workspaceId } = olds;
   const action = "putting the resource policy";
   news = await withEffectiveRegion(client, { ...news, region: news.region ?? olds.region });
+  if (equivalent(olds.policyDocument, news.policyDocument)) {
+    return finishResourcePolicyWrite(client, olds, news, deadline, options);
+  }
   const put = () => putResourcePolicyRevision(client, news, olds.revisionId, action, options.signal);
   let written: PutResourcePolicyCommandOutput;
   try {
@@ -152,6 +155,33 @@ export async function updateResourcePolicy(
     waitResourcePolicyActive(client, workspaceId, deadline, options),
   );
   return { ...state, policyStatus: settled.policyStatus, revisionId: settled.revisionId };
+}
+
+/**
+ * An update with nothing to write: the engine sends one to finish a create or update whose wait failed
+ * (the state carries its init error). Waits for the write in state to settle instead of putting it again;
+ * a revision that moved meanwhile was written outside the program.
+ */
+async function finishResourcePolicyWrite(
+  client: AmpClient,
+  olds: ResourcePolicyState,
+  news: ResourcePolicyInputs,
+  deadline: Deadline,
+  options: OperationOptions,
+): Promise<ResourcePolicyState> {
+  const state: ResourcePolicyState = { ...olds, ...news, policyDocument: olds.policyDocument };
+  const settled = await settleOrKeepState(state, () =>
+    waitResourcePolicyActive(client, olds.workspaceId, deadline, options),
+  );
+  if (settled.revisionId !== olds.revisionId) {
+    throw new PolicyConflictError(
+      "putting the resource policy",
+      olds.workspaceId,
+      olds.revisionId,
+      settled.revisionId,
+    );
+  }
+  return { ...state, policyStatus: settled.policyStatus };
 }
 
 // --- delete -----------------------------------------------------------------------------------------

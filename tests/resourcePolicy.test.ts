@@ -325,6 +325,29 @@ describe("resourcePolicy", () => {
     });
   });
 
+  it("update with nothing to write (finishing a create that timed out): waits for it without a second put", async () => {
+    emulator.settle.policyCreateMs = 800;
+    const inputs = { workspaceId, policyDocument: policyDocument(workspaceArn) };
+    const error = await createResourcePolicy(client, inputs, { ...fast, timeoutMs: 200 }).then(
+      () => expect.fail("the create should have timed out"),
+      (e: unknown) => e,
+    );
+    const kept = (error as WaitTimeoutError).state;
+    if (!kept) return expect.fail("the timed-out create keeps its state");
+
+    const finished = await updateResourcePolicy(client, kept, inputs, fast);
+    expect(finished).to.include({ policyStatus: "ACTIVE", revisionId: kept.revisionId });
+    expect(emulator.count("PutResourcePolicy")).to.equal(1);
+  });
+
+  it("update with nothing to write, after a change outside the program: fails with the conflict", async () => {
+    const state = await created();
+    emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn, ["aps:QueryMetrics"]));
+    await expect(
+      updateResourcePolicy(client, state, { workspaceId, policyDocument: state.policyDocument }, fast),
+    ).to.be.rejectedWith(PolicyConflictError, "changed outside this program");
+  });
+
   it("deadline: a policy that settles between the last scheduled poll and the deadline still succeeds", async () => {
     emulator.settle.policyCreateMs = 450;
     // Polls at 0, ~0.3 s; the next scheduled one would pass the 0.6 s deadline, so the waiter stops early.

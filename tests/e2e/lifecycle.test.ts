@@ -1,16 +1,9 @@
 /** A policy's life through the real CLI: up, no-change preview and refresh, an edit reviewed and applied, destroy. */
 import { expect } from "chai";
-import { AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
-import {
-  e2eProgram,
-  findPulumiCli,
-  PulumiProject,
-  requireCliOrSkip,
-  resourcesOfType,
-} from "../harness/pulumiCli";
+import { AmpEmulator } from "../emulator/server";
+import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-
-const POLICY_TYPE = "awsamp:index:ResourcePolicy";
+import { emulatorProject, POLICY_TYPE, policyUrn } from "./emulatorProject";
 
 describe("end to end: a policy's life", function () {
   this.timeout(240_000);
@@ -24,14 +17,7 @@ describe("end to end: a policy's life", function () {
     emulator = await AmpEmulator.start({
       settle: { policyCreateMs: 300, policyUpdateMs: 300, policyDeleteMs: 300 },
     });
-    project = await PulumiProject.create(cli, { name: "awsamp-lifecycle", program: e2eProgram("policy") });
-    await project.config(
-      { "awsamp:region": emulator.region, "awsamp:endpoint": emulator.endpoint },
-      {
-        "awsamp:accessKey": EMULATOR_CREDENTIALS.accessKeyId,
-        "awsamp:secretKey": EMULATOR_CREDENTIALS.secretAccessKey,
-      },
-    );
+    project = await emulatorProject(cli, emulator, { name: "awsamp-lifecycle" });
   });
   after(async () => {
     await project?.dispose();
@@ -48,7 +34,7 @@ describe("end to end: a policy's life", function () {
 
     const planned = await project.preview();
     expect(planned.steps.filter((s) => s.op === "create").map((s) => s.urn)).to.include(
-      "urn:pulumi:test::awsamp-lifecycle::awsamp:index:ResourcePolicy::policy",
+      policyUrn("awsamp-lifecycle"),
     );
     expect(emulator.count("PutResourcePolicy"), "preview writes nothing").to.equal(0);
 

@@ -128,12 +128,16 @@ export class PulumiProject {
     return collect(this.spawn(args, options));
   }
 
-  /** Starts the CLI and hands back the process, for a test that interrupts it. */
-  spawn(args: readonly string[], options: { env?: Record<string, string> } = {}): ChildProcess {
+  /**
+   * Starts the CLI and hands back the process, for a test that interrupts it; `detached` puts it and the
+   * plugins it starts in a process group of their own.
+   */
+  spawn(args: readonly string[], options: { env?: Record<string, string>; detached?: boolean } = {}): ChildProcess {
     return spawn(this.cli, ["--non-interactive", "--color", "never", ...args], {
       cwd: this.dir,
       env: { ...this.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detached ?? false,
     });
   }
 

@@ -1,0 +1,64 @@
+/** What a reviewer's `pulumi preview` catches before anything reaches AWS: lint warnings, and policies AMP would refuse. */
+import { expect } from "chai";
+import { AmpEmulator } from "../emulator/server";
+import { findPulumiCli, type PulumiProject, requireCliOrSkip } from "../harness/pulumiCli";
+import { policyDocument } from "../harness/session";
+import { emulatorProject, policyUrn } from "./emulatorProject";
+
+describe("end to end: preview checks the policy", function () {
+  this.timeout(120_000);
+  let cli: string | undefined;
+  let emulator: AmpEmulator;
+  let project: PulumiProject;
+
+  before(async () => {
+    cli = await findPulumiCli();
+    if (!cli) return;
+    emulator = await AmpEmulator.start();
+    project = await emulatorProject(cli, emulator, { name: "awsamp-preview-checks" });
+  });
+  after(async () => {
+    await project?.dispose();
+    await emulator?.close();
+  });
+  beforeEach(function () {
+    requireCliOrSkip(this, cli);
+    emulator.clearLog();
+  });
+
+  it("warns of a misspelt action with the one meant, and still plans the create", async () => {
+    const workspace = emulator.createWorkspace("misspelt");
+    await project.config({
+      workspaceId: workspace.workspaceId,
+      policyDocument: policyDocument(workspace.arn, { actions: ["aps:GetMetricsMetadata"] }),
+    });
+
+    const planned = await project.preview();
+    const warnings = (planned.diagnostics ?? []).filter(
+      (d) => d.severity === "warning" && d.urn === policyUrn("awsamp-preview-checks"),
+    );
+    expect(warnings.map((w) => w.message).join("\n")).to.include(
+      'policyDocument $.Statement[0].Action[0]: "aps:GetMetricsMetadata" is not an action — did you mean aps:GetMetricMetadata?',
+    );
+    expect(planned.steps.find((s) => s.urn === policyUrn("awsamp-preview-checks"))?.op).to.equal("create");
+    expect(emulator.log.entries, "preview calls nothing in AWS").to.deep.equal([]);
+  });
+
+  it("fails on a Resource that names another workspace, with the JSON path, calling nothing in AWS", async () => {
+    const workspace = emulator.createWorkspace("target");
+    const other = emulator.createWorkspace("other");
+    await project.config({
+      workspaceId: workspace.workspaceId,
+      policyDocument: policyDocument(other.arn),
+    });
+
+    const result = await project.mustFail(["preview"]);
+    const output = result.stdout + result.stderr;
+    // The engine names the resource and the property, quotes the value, then gives the plugin's reason.
+    expect(output).to.include("awsamp:index:ResourcePolicy resource 'policy': property policyDocument value");
+    expect(output).to.include(
+      `has a problem: $.Statement[0].Resource: "${other.arn}" names workspace ${other.workspaceId}, but this policy is for workspace ${workspace.workspaceId}`,
+    );
+    expect(emulator.log.entries, "preview calls nothing in AWS").to.deep.equal([]);
+  });
+});

@@ -1,0 +1,52 @@
+/** customTimeouts through the real CLI: a create that outlives its deadline is kept in state, and the next up finishes it. */
+import { expect } from "chai";
+import { AmpEmulator } from "../emulator/server";
+import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import { policyDocument } from "../harness/session";
+import { emulatorProject, POLICY_TYPE } from "./emulatorProject";
+
+describe("end to end: custom timeouts", function () {
+  this.timeout(120_000);
+  let cli: string | undefined;
+  let emulator: AmpEmulator;
+  let project: PulumiProject;
+
+  before(async () => {
+    cli = await findPulumiCli();
+    if (!cli) return;
+    emulator = await AmpEmulator.start({ settle: { policyCreateMs: 6_000 } });
+    project = await emulatorProject(cli, emulator, {
+      name: "awsamp-timeouts",
+      config: { createTimeout: "2s" },
+    });
+  });
+  after(async () => {
+    await project?.dispose();
+    await emulator?.close();
+  });
+  beforeEach(function () {
+    requireCliOrSkip(this, cli);
+  });
+
+  it("fails a create that outlives customTimeouts.create, keeps the policy with its init error, and finishes it next time", async () => {
+    const workspace = emulator.createWorkspace("slow");
+    const document = policyDocument(workspace.arn);
+    await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
+
+    const started = Date.now();
+    const failed = await project.mustFail(["up", "--yes", "--skip-preview"]);
+    expect(Date.now() - started, "the 2 s deadline, not the 6 s settle").to.be.below(6_000);
+    expect(failed.stdout + failed.stderr).to.include("still CREATING");
+    const [kept] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    expect(kept?.id).to.equal(workspace.workspaceId);
+    expect(kept?.outputs).to.include({ policyDocument: document, policyStatus: "CREATING" });
+    expect(kept?.initErrors?.join("\n")).to.include("still CREATING");
+
+    await project.must(["up", "--yes", "--skip-preview"]);
+    expect(emulator.count("PutResourcePolicy"), "no second create").to.equal(1);
+    const [finished] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
+    expect(finished?.initErrors ?? []).to.deep.equal([]);
+    expect(finished?.outputs).to.include({ policyStatus: "ACTIVE" });
+    expect(emulator.policyOf(workspace.workspaceId)?.policyStatus).to.equal("ACTIVE");
+  });
+});
