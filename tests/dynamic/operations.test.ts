@@ -38,7 +38,7 @@ describe("dynamic provider operations", () => {
   });
 
   it("diff replaces the policy, deleting first, when the region changes; an absent region is no region", async () => {
-    const moved = await diff(STATE, {
+    const moved = await diff({}, STATE, {
       workspaceId: WORKSPACE_ID,
       policyDocument: DOCUMENT,
       region: "eu-west-1",
@@ -46,19 +46,32 @@ describe("dynamic provider operations", () => {
     expect(moved).to.deep.equal({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
 
     const same = await diff(
+      {},
       { ...STATE, region: "" },
       { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT },
     );
     expect(same).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
+  it("diff keeps a policy in the region its state records while that is the provider's, and replaces it when the provider's moves", async () => {
+    const recorded = { ...STATE, region: "us-east-1" };
+    const inputs = { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT };
+
+    expect((await diff({ region: "us-east-1" }, recorded, inputs)).changes).to.equal(false);
+    expect(await diff({ region: "eu-west-1" }, recorded, inputs)).to.deep.equal({
+      changes: true,
+      replaces: ["region"],
+      deleteBeforeReplace: true,
+    });
+  });
+
   it("diff treats values a preview does not know yet as changes: a workspace ID replaces, a document updates", async () => {
     const unknown = pulumi.runtime.unknownValue;
 
-    const workspace = await diff(STATE, { workspaceId: unknown, policyDocument: DOCUMENT });
+    const workspace = await diff({}, STATE, { workspaceId: unknown, policyDocument: DOCUMENT });
     expect(workspace.replaces).to.deep.equal(["workspaceId"]);
 
-    const document = await diff(STATE, { workspaceId: WORKSPACE_ID, policyDocument: unknown });
+    const document = await diff({}, STATE, { workspaceId: WORKSPACE_ID, policyDocument: unknown });
     expect(document).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });

@@ -149,6 +149,7 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
       policyDocument: documentFor(workspaceArn),
       policyStatus: "ACTIVE",
       revisionId: emulator.policyOf(workspaceId)?.revisionId,
+      region: emulator.region,
     });
     expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(documentFor(workspaceArn));
   });
@@ -250,6 +251,7 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
       __provider: provider,
       workspaceId,
       policyDocument: state.policyDocument,
+      region: emulator.region,
     });
 
     const changed = documentFor(workspaceArn, "arn:aws:iam::999999999999:root");

@@ -46,7 +46,10 @@ describe("end to end: changes outside the program", function () {
     expect(emulator.policyOf(workspace.workspaceId)?.policyDocument, "nothing overwritten").to.equal(outside);
 
     await project.must(["refresh", "--yes"]);
-    expect((await trackedPolicy())?.outputs).to.include({ policyDocument: outside, revisionId: outsideRevision });
+    expect((await trackedPolicy())?.outputs).to.include({
+      policyDocument: outside,
+      revisionId: outsideRevision,
+    });
     await project.must(["up", "--yes", "--skip-preview"]);
     expect(emulator.policyOf(workspace.workspaceId)?.policyDocument).to.include("aps:GetLabels");
   });

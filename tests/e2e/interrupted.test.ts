@@ -51,7 +51,14 @@ describe("end to end: pulumi up killed during a create", function () {
     // create as `--clear-pending-creates` does; `pulumi import` then adopts what AWS holds.
     await project.must(["refresh", "--yes", "--clear-pending-creates"]);
     expect((await project.exportStack()).deployment.pending_operations ?? []).to.deep.equal([]);
-    await project.must(["import", POLICY_TYPE, "policy", workspace.workspaceId, "--yes", "--generate-code=false"]);
+    await project.must([
+      "import",
+      POLICY_TYPE,
+      "policy",
+      workspace.workspaceId,
+      "--yes",
+      "--generate-code=false",
+    ]);
     const policies = resourcesOfType(await project.exportStack(), POLICY_TYPE);
     expect(policies.map((p) => [p.urn, p.id])).to.deep.equal([[urn, workspace.workspaceId]]);
     expect(policies[0]?.outputs?.revisionId).to.equal(emulator.policyOf(workspace.workspaceId)?.revisionId);

@@ -11,7 +11,7 @@ describe("end to end: a policy's life", function () {
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
-  before(async function () {
+  before(async () => {
     cli = await findPulumiCli();
     if (!cli) return;
     emulator = await AmpEmulator.start({

@@ -860,7 +860,11 @@ describe("AmpEmulator", () => {
 
     it("holds one region: a client signing for another region finds none of its workspaces", async () => {
       const emulator = await AmpEmulator.start();
-      const elsewhere = createAmpClient({ ...emulatorClientConfig(emulator), region: "eu-west-1", maxAttempts: 1 });
+      const elsewhere = createAmpClient({
+        ...emulatorClientConfig(emulator),
+        region: "eu-west-1",
+        maxAttempts: 1,
+      });
       try {
         const workspace = emulator.createWorkspace();
         emulator.putPolicyOutOfBand(workspace.workspaceId, policyFor(workspace));

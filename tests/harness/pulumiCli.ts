@@ -132,7 +132,10 @@ export class PulumiProject {
    * Starts the CLI and hands back the process, for a test that interrupts it; `detached` puts it and the
    * plugins it starts in a process group of their own.
    */
-  spawn(args: readonly string[], options: { env?: Record<string, string>; detached?: boolean } = {}): ChildProcess {
+  spawn(
+    args: readonly string[],
+    options: { env?: Record<string, string>; detached?: boolean } = {},
+  ): ChildProcess {
     return spawn(this.cli, ["--non-interactive", "--color", "never", ...args], {
       cwd: this.dir,
       env: { ...this.env, ...options.env },
@@ -153,7 +156,10 @@ export class PulumiProject {
   }
 
   /** Runs the CLI and fails unless it exits non-zero. */
-  async mustFail(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  async mustFail(
+    args: readonly string[],
+    options: { env?: Record<string, string> } = {},
+  ): Promise<CliResult> {
     const result = await this.run(args, options);
     if (result.code === 0) throw new Error(`pulumi ${args.join(" ")} succeeded:\n${result.stdout}`);
     return result;
@@ -182,6 +188,11 @@ export class PulumiProject {
   async stateFile(): Promise<string> {
     const project = /^name: (\S+)$/m.exec(await readFile(path.join(this.dir, "Pulumi.yaml"), "utf8"))?.[1];
     return readFile(path.join(this.root, "state", ".pulumi", "stacks", `${project}`, "test.json"), "utf8");
+  }
+
+  /** The text of the stack's config file, Pulumi.test.yaml, where secrets sit encrypted. */
+  stackConfigFile(): Promise<string> {
+    return readFile(path.join(this.dir, "Pulumi.test.yaml"), "utf8");
   }
 
   /** Replaces the program with another file's, or with source text. */

@@ -82,6 +82,7 @@ export async function createResourcePolicy(
 ): Promise<CreateResult> {
   const deadline = startDeadline(options);
   const { workspaceId } = inputs;
+  inputs = await withEffectiveRegion(client, inputs);
   const written = await putNewResourcePolicy(client, inputs, deadline, options);
   const state = stateFromPut(inputs, written);
   const settled = await settleOrKeepState(state, () =>
@@ -121,7 +122,7 @@ export async function readResourcePolicy(
         : remote.policyDocument,
     policyStatus: remote.policyStatus,
     revisionId: remote.revisionId,
-    ...(known.region ? { region: known.region } : {}),
+    region: known.region ?? (await regionOfClient(client)),
   };
 }
 
@@ -140,6 +141,10 @@ export async function updateResourcePolicy(
   const deadline = startDeadline(options);
   const { workspaceId } = olds;
   const action = "putting the resource policy";
+  news = await withEffectiveRegion(client, { ...news, region: news.region ?? olds.region });
+  if (equivalent(olds.policyDocument, news.policyDocument)) {
+    return finishResourcePolicyWrite(client, olds, news, deadline, options);
+  }
   const put = () => putResourcePolicyRevision(client, news, olds.revisionId, action, options.signal);
   let written: PutResourcePolicyCommandOutput;
   try {
@@ -152,6 +157,33 @@ export async function updateResourcePolicy(
     waitResourcePolicyActive(client, workspaceId, deadline, options),
   );
   return { ...state, policyStatus: settled.policyStatus, revisionId: settled.revisionId };
+}
+
+/**
+ * An update with nothing to write: the engine sends one to finish a create or update whose wait failed
+ * (the state carries its init error). Waits for the write in state to settle instead of putting it again;
+ * a revision that moved meanwhile was written outside the program.
+ */
+async function finishResourcePolicyWrite(
+  client: AmpClient,
+  olds: ResourcePolicyState,
+  news: ResourcePolicyInputs,
+  deadline: Deadline,
+  options: OperationOptions,
+): Promise<ResourcePolicyState> {
+  const state: ResourcePolicyState = { ...olds, ...news, policyDocument: olds.policyDocument };
+  const settled = await settleOrKeepState(state, () =>
+    waitResourcePolicyActive(client, olds.workspaceId, deadline, options),
+  );
+  if (settled.revisionId !== olds.revisionId) {
+    throw new PolicyConflictError(
+      "putting the resource policy",
+      olds.workspaceId,
+      olds.revisionId,
+      settled.revisionId,
+    );
+  }
+  return { ...state, policyStatus: settled.policyStatus };
 }
 
 // --- delete -----------------------------------------------------------------------------------------
@@ -186,6 +218,21 @@ export async function deleteResourcePolicy(
 }
 
 // --- helpers ----------------------------------------------------------------------------------------
+
+/**
+ * The inputs with the region the client works in: the state records it, so that a later change of the
+ * provider's region (or of AWS_REGION) never makes refresh look for the policy elsewhere and drop it.
+ */
+async function withEffectiveRegion(
+  client: AmpClient,
+  inputs: ResourcePolicyInputs,
+): Promise<ResourcePolicyInputs> {
+  return inputs.region ? inputs : { ...inputs, region: await regionOfClient(client) };
+}
+
+async function regionOfClient(client: AmpClient): Promise<string> {
+  return client.config.region();
+}
 
 /** Describes the policy; undefined when there is none or no workspace. Other failures are wrapped. */
 export async function findResourcePolicyByWorkspaceID(

@@ -47,8 +47,14 @@ export async function check(
  * one policy and the "new" workspace may be the same one named differently); a document that grants
  * something else updates it; one that grants the same, however it is written, is no change.
  */
-export async function diff(olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = REPLACING_INPUTS.filter((key) => differs(olds[key], news[key]));
+export async function diff(
+  config: AmpClientConfig,
+  olds: Properties,
+  news: Properties,
+): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = REPLACING_INPUTS.filter((key) =>
+    key === "region" ? regionDiffers(olds.region, news.region, config) : differs(olds[key], news[key]),
+  );
   const documentChanged = !sameDocument(olds.policyDocument, news.policyDocument);
   const changes = replaces.length > 0 || documentChanged;
   return { changes, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
@@ -145,6 +151,16 @@ function policyDocumentFailures(value: unknown, workspaceId: unknown): pulumi.dy
 
 function differs(old: unknown, next: unknown): boolean {
   return isUnknown(next) || (old ?? "") !== (next ?? "");
+}
+
+/**
+ * The state records the region the policy lives in; a region left out is the provider's, and where that is
+ * not known here (a profile's), the recorded one stands.
+ */
+function regionDiffers(old: unknown, next: unknown, config: AmpClientConfig): boolean {
+  const providerRegion = config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION);
+  if (next === undefined && !providerRegion) return false;
+  return differs(old ?? providerRegion, next ?? providerRegion);
 }
 
 function sameDocument(old: unknown, next: unknown): boolean {

@@ -33,7 +33,9 @@ export const resourcePolicyProvider: ResourcePolicyProvider = {
     this.clientConfig = loadOperations().ampClientConfigFrom(request.config);
   },
   check: (olds, news) => loadOperations().check(olds, news),
-  diff: (_id, olds, news) => loadOperations().diff(olds, news),
+  async diff(_id, olds, news) {
+    return loadOperations().diff(this.clientConfig, olds, news);
+  },
   async create(inputs) {
     return loadOperations().create(this.clientConfig, inputs);
   },
