@@ -30,6 +30,7 @@ describe("make demo", function () {
       "+ allow arn:aws:iam::210987654321:root aps:QueryMetrics",
       "~  awsamp:index:ResourcePolicy basic updated",
       "=  awsamp:index:ResourcePolicy basic imported",
+      'const basic = new awsamp.ResourcePolicy("basic", {',
       "$ pulumi destroy",
       "-  awsamp:index:ResourcePolicy basic deleted",
       "AWS holds: no policy",
