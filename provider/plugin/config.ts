@@ -113,16 +113,14 @@ function configChange(old: Field, next: Field): DiffKind | undefined {
 
 /**
  * The configuration Configure received, and the AMP clients made from it (one per region, made at first
- * use, so the AWS SDK loads only when a call needs it).
+ * use, so the AWS SDK loads only when a call needs it). The engine never calls Configure while a value is
+ * unknown (a preview of a program that computes it): it then leaves the plugin unconfigured and skips its
+ * Check and Diff, so every value here is known.
  */
 export class ProviderConfiguration {
   private readonly clients = new Map<string, AmpClient>();
 
-  constructor(
-    private readonly values: ProviderConfig = {},
-    /** Keys whose values are not known yet (a preview of a program that computes them). */
-    readonly unknownKeys: readonly ConfigKey[] = [],
-  ) {}
+  constructor(private readonly values: ProviderConfig = {}) {}
 
   /**
    * Reads Configure's request. The args struct wins where both carry a key; the variables fill the gaps.
@@ -130,21 +128,16 @@ export class ProviderConfiguration {
    */
   static fromConfigure(request: ConfigureRequest): ProviderConfiguration {
     const values: ProviderConfig = { ...configFromVariables(request.variables) };
-    const unknownKeys: ConfigKey[] = [];
     for (const key of CONFIG_KEYS) {
       const field = readField(request.args, key);
       if (field.kind === "string") values[key] = field.value;
-      else if (field.kind === "unknown") unknownKeys.push(key);
     }
     const failures = checkConfig({ urn: "", olds: {}, news: values as PropertyObject }).failures;
     if (failures.length > 0) {
       const reasons = failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
       throw new InvalidRequestError(`configuring the awsamp provider: ${reasons}`);
     }
-    return new ProviderConfiguration(
-      values,
-      unknownKeys.filter((key) => values[key] === undefined),
-    );
+    return new ProviderConfiguration(values);
   }
 
   /** The region of resources that name none: the configured one, else the environment's (undefined if neither). */
@@ -154,12 +147,6 @@ export class ProviderConfiguration {
 
   /** A client for a region (the provider's when absent). */
   clientFor(region?: string): AmpClient {
-    if (this.unknownKeys.length > 0) {
-      throw new InvalidRequestError(
-        `the awsamp provider's ${this.unknownKeys.join(", ")} is not known yet (it comes from a resource ` +
-          "not created yet); run `pulumi up` to create it first",
-      );
-    }
     const key = region ?? "";
     let client = this.clients.get(key);
     if (!client) {

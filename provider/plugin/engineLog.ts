@@ -21,8 +21,10 @@ const LOG_DEADLINE_MS = 10_000;
 const SEVERITY_NUMBER: Record<LogSeverity, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 
 /**
- * The engine's log. Lines never fail an operation: a line the engine cannot take is written to stderr
- * (which the engine shows as diagnostics) and dropped. The Engine stubs load at the first line.
+ * The engine's log. Lines never fail an operation: a line the engine cannot take is written to stderr and
+ * dropped. The engine keeps a plugin's stderr in its debug log (`pulumi -v=9 --logtostderr`), shown to users
+ * only when the plugin exits early, so this is where they look when lines went missing. The Engine stubs
+ * load at the first line.
  */
 export class EngineLog {
   private address: string | undefined;
@@ -109,7 +111,7 @@ export class EngineLog {
   }
 }
 
-/** Where a line goes when the engine cannot take it: stderr, which the engine shows as diagnostics. */
+/** Where a line goes when the engine cannot take it: stderr, which reaches the engine's debug log. */
 function writeToStderr(line: LogLine, why?: string): void {
   // A status line is only worth showing while it is current.
   if (line.ephemeral) return;

@@ -110,4 +110,46 @@ describe("end to end: provider configuration", function () {
       await project.dispose();
     }
   });
+
+  it("previews a provider whose configuration is not known yet, which the engine leaves unconfigured, and applies it", async () => {
+    const project = await PulumiProject.create(String(cli), {
+      name: "awsamp-unknown-config",
+      program: e2eProgram("unknownConfig"),
+    });
+    try {
+      const first = emulator.createWorkspace("first");
+      const second = emulator.createWorkspace("second");
+      await project.config(
+        {
+          "awsamp:region": emulator.region,
+          "awsamp:endpoint": emulator.endpoint,
+          providerRegion: emulator.region,
+          providerEndpoint: emulator.endpoint,
+          workspaceId: first.workspaceId,
+          policyDocument: policyDocument(first.arn),
+          secondWorkspaceId: second.workspaceId,
+          secondPolicyDocument: policyDocument(second.arn),
+        },
+        {
+          "awsamp:accessKey": ACCESS_KEY,
+          "awsamp:secretKey": SECRET_KEY,
+          providerAccessKey: ACCESS_KEY,
+          providerSecretKey: SECRET_KEY,
+        },
+      );
+      emulator.clearLog();
+      const planned = await project.preview();
+      const creates = planned.steps.filter((s) => s.op === "create").map((s) => s.urn.split("::").pop());
+      expect(creates).to.include.members(["first", "later", "second"]);
+      expect(emulator.log.entries, "preview calls nothing in AWS").to.deep.equal([]);
+
+      await project.must(["up", "--yes", "--skip-preview"]);
+      expect(emulator.policyOf(first.workspaceId)?.policyStatus).to.equal("ACTIVE");
+      expect(emulator.policyOf(second.workspaceId)?.policyStatus).to.equal("ACTIVE");
+      await project.must(["preview", "--expect-no-changes"]);
+      await project.must(["destroy", "--yes", "--skip-preview"]);
+    } finally {
+      await project.dispose();
+    }
+  });
 });
