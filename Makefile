@@ -40,7 +40,7 @@ pulumi: $(PULUMI_TOOLS)
 $(TOOLS)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && go build -trimpath -ldflags "$(VERSION_FLAG)=$(PULUMI_VERSION)" -o $(abspath $@) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
-# The Node.js language host (tools/README.md): a front of ours that generates code with the CLI's own
+# The Node.js language host (README.md, "The Pulumi CLI"): a front of ours that generates code with the CLI's own
 # codegen, over the newest host the proxy serves, which runs the programs.
 $(TOOLS)/pulumi-language-nodejs: tools/pulumi/go.mod tools/pulumi/go.sum $(wildcard tools/pulumi/languagehost/*.go)
 	cd tools/pulumi && go build -trimpath -o $(abspath $@) ./languagehost
@@ -90,7 +90,7 @@ lint: $(DEPS)
 test: build lint sdk-check $(if $(shell command -v go),pulumi)
 	$(MOCHA) 'build/tests/**/*.test.js'
 
-demo: build
+demo: build $(if $(shell command -v go),pulumi)
 	node build/scripts/demo.js
 
 emulator: build

@@ -1,28 +1,20 @@
 /** Changes made outside the program, through the real CLI: up refuses to overwrite them, refresh picks them up. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, POLICY_TYPE } from "./emulatorProject";
+import { POLICY_TYPE, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: changes outside the program", function () {
   this.timeout(180_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd();
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start();
-    project = await emulatorProject(cli, emulator, { name: "awsamp-drift" });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({ name: "awsamp-drift" });
   });
 
   async function trackedPolicy() {

@@ -1,37 +1,24 @@
 /** The dynamic provider through the real CLI: up, preview and destroy with no awsamp plugin anywhere. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject } from "./emulatorProject";
+import { useEndToEnd } from "./emulatorProject";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/awsamp:ResourcePolicy";
 
 describe("end to end: the dynamic provider", function () {
   this.timeout(180_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd({ settle: { policyCreateMs: 300, policyDeleteMs: 300 } });
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start({ settle: { policyCreateMs: 300, policyDeleteMs: 300 } });
-    // No plugins block, the plugin's folder not on PATH, and the engine free to look for plugins to download:
-    // a run that needed the awsamp plugin would fail.
-    project = await emulatorProject(cli, emulator, {
-      name: "awsamp-dynamic",
-      program: "dynamic",
-      pluginPath: false,
-      env: { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" },
-    });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    // No plugins block, the plugin's folder not on PATH and nothing to download it from: a run that needed
+    // the awsamp plugin would fail.
+    project = await e2e.project({ name: "awsamp-dynamic", program: "dynamic", pluginPath: false });
   });
 
   it("creates, previews with no changes, and destroys the policy", async () => {

@@ -1,6 +1,15 @@
-/** A Pulumi project whose awsamp provider the stack config points at an AMP emulator: what every end-to-end suite starts from. */
-import { type AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
-import { e2eProgram, PulumiProject } from "../harness/pulumiCli";
+/**
+ * What every end-to-end suite starts from: the real CLI, an AMP emulator, and Pulumi projects whose awsamp
+ * provider the stack config points at that emulator.
+ */
+import { AmpEmulator, type AmpEmulatorOptions, EMULATOR_CREDENTIALS } from "../emulator/server";
+import {
+  e2eProgram,
+  findPulumiCli,
+  type ProjectOptions,
+  PulumiProject,
+  requireCliOrSkip,
+} from "../harness/pulumiCli";
 
 /** The resource type of the plugin, as URNs and `pulumi stack export` name it. */
 export const POLICY_TYPE = "awsamp:index:ResourcePolicy";
@@ -17,26 +26,81 @@ export interface EmulatorProjectOptions {
   env?: Record<string, string>;
 }
 
-/** A project and stack whose `awsamp:*` config (region, endpoint, secret credentials) names the emulator. */
-export async function emulatorProject(
-  cli: string,
-  emulator: AmpEmulator,
-  options: EmulatorProjectOptions,
-): Promise<PulumiProject> {
-  const project = await PulumiProject.create(cli, {
-    name: options.name,
-    program: e2eProgram(options.program ?? "policy"),
-    ...(options.pluginPath === undefined ? {} : { pluginPath: options.pluginPath }),
-    ...(options.env ? { env: options.env } : {}),
+/** A suite's CLI, emulator and projects, valid inside its tests and its own hooks. */
+export interface EndToEnd {
+  /** False when no CLI is at hand: the suite's tests skip (or fail, under CI=true). */
+  readonly available: boolean;
+  readonly cli: string;
+  readonly emulator: AmpEmulator;
+  /** A project whose `awsamp:*` config (region, endpoint, secret credentials) names the emulator. */
+  project(options: EmulatorProjectOptions): Promise<PulumiProject>;
+  /** A project with no stack config at all. */
+  bareProject(options: Omit<ProjectOptions, "program"> & { program: string }): Promise<PulumiProject>;
+}
+
+/**
+ * Registers the suite's hooks: before its tests, find the CLI and start the emulator; before each test,
+ * skip it (under CI=true, fail it) when there is no CLI; after them, remove the projects and stop the
+ * emulator. Call it at the top of a `describe`.
+ */
+export function useEndToEnd(emulatorOptions: AmpEmulatorOptions = {}): EndToEnd {
+  let cli: string | undefined;
+  let emulator: AmpEmulator | undefined;
+  const projects: PulumiProject[] = [];
+  const track = (project: PulumiProject) => {
+    projects.push(project);
+    return project;
+  };
+  before(async () => {
+    cli = await findPulumiCli();
+    if (cli) emulator = await AmpEmulator.start(emulatorOptions);
   });
-  await project.config(
-    { "awsamp:region": emulator.region, "awsamp:endpoint": emulator.endpoint, ...options.config },
-    {
-      "awsamp:accessKey": EMULATOR_CREDENTIALS.accessKeyId,
-      "awsamp:secretKey": EMULATOR_CREDENTIALS.secretAccessKey,
+  after(async () => {
+    await Promise.all(projects.map((project) => project.dispose()));
+    await emulator?.close();
+  });
+  beforeEach(function () {
+    requireCliOrSkip(this, cli);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the end-to-end suite has no ${what}: no pulumi CLI`);
+    return value;
+  };
+  return {
+    get available() {
+      return cli !== undefined;
     },
-  );
-  return project;
+    get cli() {
+      return started(cli, "CLI");
+    },
+    get emulator() {
+      return started(emulator, "emulator");
+    },
+    async project(options) {
+      const emulator = started(this.emulator, "emulator");
+      const project = track(
+        await PulumiProject.create(this.cli, {
+          name: options.name,
+          program: e2eProgram(options.program ?? "policy"),
+          ...(options.pluginPath === undefined ? {} : { pluginPath: options.pluginPath }),
+          ...(options.env ? { env: options.env } : {}),
+        }),
+      );
+      await project.config(
+        { "awsamp:region": emulator.region, "awsamp:endpoint": emulator.endpoint, ...options.config },
+        {
+          "awsamp:accessKey": EMULATOR_CREDENTIALS.accessKeyId,
+          "awsamp:secretKey": EMULATOR_CREDENTIALS.secretAccessKey,
+        },
+      );
+      return project;
+    },
+    async bareProject(options) {
+      return track(
+        await PulumiProject.create(this.cli, { ...options, program: e2eProgram(options.program) }),
+      );
+    },
+  };
 }
 
 /** The URN of a resource of the plugin's type in a project's `test` stack. */

@@ -1,29 +1,21 @@
 /** `pulumi up` killed mid-create: the next run resolves the pending create as the CLI offers, tracking the policy once. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, POLICY_TYPE, policyUrn } from "./emulatorProject";
+import { POLICY_TYPE, policyUrn, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: pulumi up killed during a create", function () {
   this.timeout(180_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd({ settle: { policyCreateMs: 8_000 } });
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start({ settle: { policyCreateMs: 8_000 } });
-    project = await emulatorProject(cli, emulator, { name: "awsamp-interrupted" });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({ name: "awsamp-interrupted" });
   });
 
   it("leaves a pending create that refresh clears and import adopts, tracking the policy once, and the next up writes nothing", async () => {

@@ -1,30 +1,22 @@
 /** A policy's life through the real CLI: up, no-change preview and refresh, an edit reviewed and applied, destroy. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, POLICY_TYPE, policyUrn } from "./emulatorProject";
+import { POLICY_TYPE, policyUrn, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: a policy's life", function () {
   this.timeout(240_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd({
+    settle: { policyCreateMs: 300, policyUpdateMs: 300, policyDeleteMs: 300 },
+  });
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start({
-      settle: { policyCreateMs: 300, policyUpdateMs: 300, policyDeleteMs: 300 },
-    });
-    project = await emulatorProject(cli, emulator, { name: "awsamp-lifecycle" });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({ name: "awsamp-lifecycle" });
   });
 
   it("creates the policy with up, and then previews and refreshes with no changes", async () => {

@@ -1,28 +1,22 @@
 /** What a reviewer's `pulumi preview` catches before anything reaches AWS: lint warnings, and policies AMP would refuse. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import type { PulumiProject } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, policyUrn } from "./emulatorProject";
+import { policyUrn, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: preview checks the policy", function () {
   this.timeout(120_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd();
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start();
-    project = await emulatorProject(cli, emulator, { name: "awsamp-preview-checks" });
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({ name: "awsamp-preview-checks" });
   });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
+  beforeEach(() => {
     emulator.clearLog();
   });
 

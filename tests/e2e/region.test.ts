@@ -1,33 +1,25 @@
 /** The region a policy lives in is part of its state: a new provider region never makes refresh drop it. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, POLICY_TYPE, policyUrn } from "./emulatorProject";
+import { POLICY_TYPE, policyUrn, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: the policy's region", function () {
   this.timeout(180_000);
-  let cli: string | undefined;
+  // The emulator is us-east-1: a client for any other region finds none of its workspaces.
+  const e2e = useEndToEnd();
   let emulator: AmpEmulator;
   let project: PulumiProject;
   let workspaceId: string;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    // The emulator is us-east-1: a client for any other region finds none of its workspaces.
-    emulator = await AmpEmulator.start();
-    project = await emulatorProject(cli, emulator, { name: "awsamp-region" });
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({ name: "awsamp-region" });
     const workspace = emulator.createWorkspace("region");
     workspaceId = workspace.workspaceId;
     await project.config({ workspaceId, policyDocument: policyDocument(workspace.arn) });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
   });
 
   async function trackedPolicy() {

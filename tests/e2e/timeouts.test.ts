@@ -1,31 +1,23 @@
 /** customTimeouts through the real CLI: a create that outlives its deadline is kept in state, and the next up finishes it. */
 import { expect } from "chai";
-import { AmpEmulator } from "../emulator/server";
-import { findPulumiCli, type PulumiProject, requireCliOrSkip, resourcesOfType } from "../harness/pulumiCli";
+import type { AmpEmulator } from "../emulator/server";
+import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
-import { emulatorProject, POLICY_TYPE } from "./emulatorProject";
+import { POLICY_TYPE, useEndToEnd } from "./emulatorProject";
 
 describe("end to end: custom timeouts", function () {
   this.timeout(120_000);
-  let cli: string | undefined;
+  const e2e = useEndToEnd({ settle: { policyCreateMs: 6_000 } });
   let emulator: AmpEmulator;
   let project: PulumiProject;
 
   before(async () => {
-    cli = await findPulumiCli();
-    if (!cli) return;
-    emulator = await AmpEmulator.start({ settle: { policyCreateMs: 6_000 } });
-    project = await emulatorProject(cli, emulator, {
+    if (!e2e.available) return;
+    emulator = e2e.emulator;
+    project = await e2e.project({
       name: "awsamp-timeouts",
       config: { createTimeout: "2s" },
     });
-  });
-  after(async () => {
-    await project?.dispose();
-    await emulator?.close();
-  });
-  beforeEach(function () {
-    requireCliOrSkip(this, cli);
   });
 
   it("fails a create that outlives customTimeouts.create, keeps the policy with its init error, and finishes it next time", async () => {
