@@ -1,15 +1,18 @@
-module github.com/awsamp/awsamp/tools/pulumi-language-nodejs
+module github.com/awsamp/awsamp/tools/language-hosts
 
 go 1.26
 
-// The Node.js language host. Since v3.69.0 it is a module of its own
-// (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3), which the module proxy here does not
+// The language hosts. Since v3.69.0 each is a module of its own (for Node.js,
+// github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3), which the module proxy here does not
 // serve at any release's commit (tried v3.224.0 to v3.252.0, among them v3.248.0's
-// v3.0.0-20260624120734-a88168d865b7). v3.68.0 is the last release that has it inside sdk/v3; it runs
-// programs of @pulumi/pulumi 3.248.0 under CLI v3.248.0. It has no code generator: ../pulumi/languagehost
-// adds one (README.md, "The Pulumi CLI").
+// v3.0.0-20260624120734-a88168d865b7). v3.68.0 is the last release that has them inside sdk/v3; its Node.js
+// host runs programs of @pulumi/pulumi 3.248.0 under CLI v3.248.0. It has no code generator:
+// ../pulumi/languagehost adds one (README.md, "The Pulumi CLI").
 
-tool github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+tool (
+	github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+	github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+)
 
 require (
 	github.com/Microsoft/go-winio v0.5.2 // indirect
