@@ -27,6 +27,24 @@ function reversedKeys(value: Json): Json {
 
 const base = doc();
 
+const ACCOUNT = "123456789012";
+const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b"];
+
+/** The account's root ARN in a partition. */
+function root(partition: string, account = ACCOUNT): string {
+  return `arn:${partition}:iam::${account}:root`;
+}
+
+/** The workspace's ARN in another partition. */
+function workspaceIn(partition: string): string {
+  return WORKSPACE_ARN.replace("arn:aws:", `arn:${partition}:`);
+}
+
+/** A one-statement document for any resource ("*"), so only its principals can name a partition. */
+function anyResource(fields: Record<string, Json | undefined>): string {
+  return doc({ Resource: "*", ...fields });
+}
+
 const sameCases: [name: string, a: string, b: string][] = [
   ["key order and whitespace", base, JSON.stringify(reversedKeys(JSON.parse(base) as Json), null, "\t")],
   [
@@ -111,7 +129,73 @@ const sameCases: [name: string, a: string, b: string][] = [
     doc({ Principal: { AWS: ["123456789012", "arn:aws:iam::123456789012:root"] } }),
     doc({ Principal: { AWS: "123456789012" } }),
   ],
+  ...PARTITIONS.map((partition): [string, string, string] => [
+    `an account ID and its root ARN in ${partition}, where the Resource is "*"`,
+    anyResource({ Principal: { AWS: ACCOUNT } }),
+    anyResource({ Principal: { AWS: root(partition) } }),
+  ]),
+  [
+    "an account ID and its root ARN in another partition, where there is no Resource",
+    doc({ Principal: { AWS: ACCOUNT }, Resource: undefined }),
+    doc({ Principal: { AWS: root("aws-us-gov") }, Resource: undefined }),
+  ],
+  [
+    "an account ID and its root ARN in another partition, in NotPrincipal",
+    anyResource({ Effect: "Deny", Principal: undefined, NotPrincipal: { AWS: ACCOUNT } }),
+    anyResource({ Effect: "Deny", Principal: undefined, NotPrincipal: { AWS: root("aws-cn") } }),
+  ],
+  [
+    'an account ID and its root ARN in the partition of the other principals, where the Resource is "*"',
+    anyResource({ Principal: { AWS: [ACCOUNT, "arn:aws-us-gov:iam::444455556666:role/writer"] } }),
+    anyResource({ Principal: { AWS: ["arn:aws-us-gov:iam::444455556666:role/writer", root("aws-us-gov")] } }),
+  ],
+  [
+    'an account ID beside its own root ARN in another partition, where the Resource is "*"',
+    anyResource({ Principal: { AWS: [ACCOUNT, root("aws-us-gov")] } }),
+    anyResource({ Principal: { AWS: root("aws-us-gov") } }),
+  ],
+  [
+    "an account ID and its root ARN in the partition of the resources, in GovCloud",
+    doc({ Principal: { AWS: ACCOUNT }, Resource: workspaceIn("aws-us-gov") }),
+    doc({ Principal: { AWS: root("aws-us-gov") }, Resource: workspaceIn("aws-us-gov") }),
+  ],
+  [
+    "account IDs in one statement and root ARNs in another, where no Resource names a partition",
+    documentText(
+      statement({ Principal: { AWS: ACCOUNT }, Resource: "*" }),
+      statement({ Sid: "Read", Principal: { AWS: root("aws-cn", "444455556666") }, Resource: "*" }),
+    ),
+    documentText(
+      statement({ Principal: { AWS: root("aws-cn") }, Resource: "*" }),
+      statement({ Sid: "Read", Principal: { AWS: "444455556666" }, Resource: "*" }),
+    ),
+  ],
   ['an absent Sid and Sid ""', doc({ Sid: undefined }), doc({ Sid: "" })],
+  [
+    "the case of condition key names",
+    doc({
+      Condition: {
+        StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:SourceAccount": "111122223333" },
+      },
+    }),
+    doc({
+      Condition: {
+        StringEquals: { "aws:principalorgid": "o-a1b2c3d4e5", "AWS:SOURCEACCOUNT": "111122223333" },
+      },
+    }),
+  ],
+  [
+    "the case of condition key names with their values reordered and duplicated",
+    doc({ Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-a/*", "o-b/*"] } } }),
+    doc({
+      Condition: { "ForAnyValue:StringLike": { "AWS:principalOrgPaths": ["o-b/*", "o-a/*", "o-b/*"] } },
+    }),
+  ],
+  [
+    "the order of condition keys that differ only in case, in one block",
+    doc({ Condition: { StringLike: { "aws:PrincipalArn": "a*", "AWS:PRINCIPALARN": "*b" } } }),
+    doc({ Condition: { StringLike: { "AWS:PRINCIPALARN": "*b", "aws:PrincipalArn": "a*" } } }),
+  ],
   [
     "a condition value's boolean or number and its text",
     doc({
@@ -164,6 +248,28 @@ const differentCases: [name: string, a: string, b: string][] = [
     doc({ Principal: { AWS: "123456789012" } }),
     doc({ Principal: { AWS: "arn:aws-cn:iam::123456789012:root" } }),
   ],
+  ...PARTITIONS.flatMap((a, index) =>
+    PARTITIONS.slice(index + 1).map((b): [string, string, string] => [
+      `the root ARNs of one account in ${a} and in ${b}, where the Resource is "*"`,
+      anyResource({ Principal: { AWS: root(a) } }),
+      anyResource({ Principal: { AWS: root(b) } }),
+    ]),
+  ),
+  [
+    "an account ID and its root ARN in another partition than the resources'",
+    doc({ Principal: { AWS: ACCOUNT }, Resource: workspaceIn("aws-us-gov") }),
+    doc({ Principal: { AWS: root("aws") }, Resource: workspaceIn("aws-us-gov") }),
+  ],
+  [
+    "an account ID and its root ARN in another partition than the other principals'",
+    anyResource({ Principal: { AWS: [ACCOUNT, "arn:aws:iam::444455556666:role/writer"] } }),
+    anyResource({ Principal: { AWS: [root("aws-us-gov"), "arn:aws:iam::444455556666:role/writer"] } }),
+  ],
+  [
+    "an account ID beside its root ARN in one partition and the roots of two partitions",
+    anyResource({ Principal: { AWS: [ACCOUNT, root("aws-us-gov")] } }),
+    anyResource({ Principal: { AWS: [root("aws"), root("aws-us-gov")] } }),
+  ],
   ["an added resource", base, doc({ Resource: [WORKSPACE_ARN, "*"] })],
   ["an added condition", base, doc({ Condition: { StringEquals: { "aws:SourceAccount": "1" } } })],
   [
@@ -175,6 +281,26 @@ const differentCases: [name: string, a: string, b: string][] = [
     "another condition operator",
     doc({ Condition: { StringEquals: { "aws:SourceAccount": "1" } } }),
     doc({ Condition: { StringLike: { "aws:SourceAccount": "1" } } }),
+  ],
+  [
+    "the case of a condition operator",
+    doc({ Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } } }),
+    doc({ Condition: { stringequals: { "aws:SourceAccount": "111122223333" } } }),
+  ],
+  [
+    "the case of a StringEquals condition value",
+    doc({ Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+    doc({ Condition: { StringEquals: { "aws:PrincipalOrgID": "O-A1B2C3D4E5" } } }),
+  ],
+  [
+    "the case of a condition value, when the key's case differs too",
+    doc({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/Writer" } } }),
+    doc({ Condition: { StringLike: { "AWS:PRINCIPALARN": "arn:aws:iam::*:role/writer" } } }),
+  ],
+  [
+    "two spellings of one condition key in a block and the key with both values",
+    doc({ Condition: { StringLike: { "aws:PrincipalArn": "a*", "AWS:PRINCIPALARN": "*b" } } }),
+    doc({ Condition: { StringLike: { "aws:PrincipalArn": ["a*", "*b"] } } }),
   ],
   ["the case of a resource", base, doc({ Resource: WORKSPACE_ARN.toUpperCase() })],
   ["an unknown key's value", doc({ Extra: 1 }), doc({ Extra: 2 })],
@@ -194,6 +320,19 @@ describe("equivalent", () => {
       expect(equivalent(b, a)).to.equal(false);
     });
   }
+
+  it("reads account IDs in the other document's partition where the document names none", () => {
+    // Both versions of one resource's policy live in the resource's partition, whatever either says.
+    const bare = anyResource({ Principal: { AWS: ACCOUNT } });
+    expect(equivalent(bare, anyResource({ Principal: { AWS: root("aws-us-gov") } }))).to.equal(true);
+    expect(equivalent(bare, anyResource({ Principal: { AWS: root("aws-cn") } }))).to.equal(true);
+    expect(
+      equivalent(
+        anyResource({ Principal: { AWS: root("aws-us-gov") } }),
+        anyResource({ Principal: { AWS: root("aws-cn") } }),
+      ),
+    ).to.equal(false);
+  });
 
   it("compares a document object with JSON text", () => {
     const object: PolicyDocument = {
@@ -249,11 +388,42 @@ describe("canonicalize", () => {
     );
   });
 
+  it("writes account IDs as root ARNs of the partition the principals name, where the resources name none", () => {
+    const text = anyResource({ Principal: { AWS: [ACCOUNT, root("aws-us-gov"), "444455556666"] } });
+    const reordered = anyResource({ Principal: { AWS: ["444455556666", root("aws-us-gov"), ACCOUNT] } });
+    expect(canonicalize(text)).to.equal(
+      '{"Version":"2012-10-17","Statement":[{"Sid":"Write","Effect":"Allow","Principal":{"AWS":' +
+        `["${root("aws-us-gov")}","${root("aws-us-gov", "444455556666")}"]},` +
+        '"Action":["aps:remotewrite"],"Resource":["*"]}]}',
+    );
+    expect(canonicalize(reordered)).to.equal(canonicalize(text));
+    expect(canonicalize(anyResource({ Principal: { AWS: ACCOUNT } }))).to.include(`"${root("aws")}"`);
+  });
+
+  it("writes condition key names in lower case and their values as they are", () => {
+    const text = doc({
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "O-Mixed", "aws:SourceAccount": "111122223333" } },
+    });
+    expect(canonicalize(text)).to.include(
+      '"Condition":{"StringEquals":{"aws:principalorgid":["O-Mixed"],"aws:sourceaccount":["111122223333"]}}',
+    );
+  });
+
   it("is idempotent", () => {
     const once = canonicalize(
       doc({
         Principal: { AWS: ["123456789012", "*"] },
         Condition: { Bool: { "aws:SecureTransport": true } },
+      }),
+    );
+    expect(canonicalize(once)).to.equal(once);
+  });
+
+  it("is idempotent where account IDs take the principals' partition and keys differ only in case", () => {
+    const once = canonicalize(
+      anyResource({
+        Principal: { AWS: [ACCOUNT, "arn:aws-cn:iam::444455556666:role/writer"] },
+        Condition: { StringLike: { "aws:PrincipalArn": "a*", "AWS:PRINCIPALARN": "*b", "aws:UserId": "X" } },
       }),
     );
     expect(canonicalize(once)).to.equal(once);

@@ -28,7 +28,10 @@ const RESOURCES = [
   WORKSPACE_ARN,
   "arn:aws:aps:us-west-2:111122223333:workspace/ws-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
   "arn:aws:aps:us-west-2:111122223333:workspace/*",
+  "*",
 ];
+/** The partitions a document may live in; the ARNs above are written in the model's. */
+const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b"];
 const OPERATORS = ["StringEquals", "StringLike", "ForAnyValue:StringEquals"];
 const CONDITION_KEYS = ["aws:PrincipalOrgID", "aws:SourceAccount"];
 const CONDITION_VALUES = ["o-a1b2c3d4e5", "o-f6g7h8i9j0", "111122223333", "Value With Spaces"];
@@ -63,6 +66,7 @@ export interface StatementModel {
 }
 
 export interface DocumentModel {
+  partition: string;
   version: "2012-10-17" | "2008-10-17" | undefined;
   id: string | undefined;
   statements: StatementModel[];
@@ -126,12 +130,14 @@ function meaningOf(statement: Omit<StatementModel, "sid">): string {
 /** Valid documents of one to four statements that each grant something different. */
 export const documentModel: fc.Arbitrary<DocumentModel> = fc
   .record({
+    partition: fc.constantFrom(...PARTITIONS),
     version: fc.constantFrom("2012-10-17" as const, "2008-10-17" as const, undefined),
     id: fc.constantFrom("amp-policy", undefined),
     statements: fc.uniqueArray(statementModel, { minLength: 1, maxLength: 4, selector: meaningOf }),
     sidKinds: fc.array(fc.constantFrom("absent", "empty", "named"), { minLength: 4, maxLength: 4 }),
   })
-  .map(({ version, id, statements, sidKinds }) => ({
+  .map(({ partition, version, id, statements, sidKinds }) => ({
+    partition,
     version,
     id,
     statements: statements.map((statement, index) => ({
@@ -145,17 +151,25 @@ export function render(model: DocumentModel): JsonObject {
   const document: JsonObject = {};
   if (model.version !== undefined) document.Version = model.version;
   if (model.id !== undefined) document.Id = model.id;
-  document.Statement = model.statements.map(renderStatement);
+  document.Statement = model.statements.map((statement) => renderStatement(statement, model.partition));
   return document;
 }
 
-function renderStatement(statement: StatementModel): JsonObject {
+/** An ARN of the pools above, moved to another partition. */
+function inPartition(text: string, partition: string): string {
+  return text.replace(/^arn:aws:/, `arn:${partition}:`);
+}
+
+function renderStatement(statement: StatementModel, partition: string): JsonObject {
   const rendered: JsonObject = {};
   if (statement.sid !== undefined) rendered.Sid = statement.sid;
   rendered.Effect = statement.effect;
-  rendered[statement.negatePrincipal ? "NotPrincipal" : "Principal"] = renderPrincipal(statement.principal);
+  rendered[statement.negatePrincipal ? "NotPrincipal" : "Principal"] = renderPrincipal(
+    statement.principal,
+    partition,
+  );
   rendered[statement.negateAction ? "NotAction" : "Action"] = [...statement.actions];
-  rendered.Resource = [...statement.resources];
+  rendered.Resource = statement.resources.map((resource) => inPartition(resource, partition));
   if (statement.condition) {
     const { operator, key, values } = statement.condition;
     rendered.Condition = { [operator]: { [key]: [...values] } };
@@ -163,12 +177,14 @@ function renderStatement(statement: StatementModel): JsonObject {
   return rendered;
 }
 
-function renderPrincipal(principal: StatementModel["principal"]): Json {
+function renderPrincipal(principal: StatementModel["principal"], partition: string): Json {
   if (principal === "*") return "*";
   const rendered: JsonObject = {};
   if (principal.aws.length > 0) {
     rendered.AWS = principal.aws.map(({ identity, asRootArn }) =>
-      asRootArn && /^\d{12}$/.test(identity) ? `arn:aws:iam::${identity}:root` : identity,
+      asRootArn && /^\d{12}$/.test(identity)
+        ? `arn:${partition}:iam::${identity}:root`
+        : inPartition(identity, partition),
     );
   }
   if (principal.service.length > 0) rendered.Service = [...principal.service];
@@ -214,9 +230,53 @@ function valueSlots(document: JsonObject): [JsonObject, string][] {
   return slots;
 }
 
+const ROOT_ARN = /^arn:([^:]+):iam::(\d{12}):root$/;
+
+/**
+ * The partition a document's ARNs name (generated documents name at most one), or undefined where they
+ * name none. With `lasting`, only ARNs the rewrites never remove count: resources and roles, not roots.
+ */
+function namedPartition(document: JsonObject, lasting = false): string | undefined {
+  const texts: Json[] = [];
+  for (const statement of statementsIn(document)) {
+    texts.push(statement.Resource ?? null);
+    for (const key of ["Principal", "NotPrincipal"]) {
+      const principal = statement[key];
+      if (isObject(principal)) texts.push(...Object.values(principal));
+    }
+  }
+  for (const text of texts.flat()) {
+    if (typeof text !== "string" || (lasting && ROOT_ARN.test(text))) continue;
+    const partition = /^arn:([^:]+):/.exec(text)?.[1];
+    if (partition) return partition;
+  }
+  return undefined;
+}
+
+/** Writes some of a document's account IDs as root ARNs in a partition, and some such root ARNs as IDs. */
+function toggleRootArns(document: JsonObject, partition: string, pick: Pick, toArns: boolean): JsonObject {
+  for (const statement of statementsIn(document)) {
+    for (const key of ["Principal", "NotPrincipal"]) {
+      const principal = statement[key];
+      if (!isObject(principal) || !("AWS" in principal)) continue;
+      principal.AWS = mapStrings(principal.AWS, (value) => {
+        if (pick(2) === 0) return value;
+        const root = ROOT_ARN.exec(value);
+        if (root && root[1] === partition) return root[2];
+        return toArns && /^\d{12}$/.test(value) ? `arn:${partition}:iam::${value}:root` : value;
+      });
+    }
+  }
+  return document;
+}
+
 function mapStrings(value: Json, change: (text: string) => string): Json {
   if (typeof value === "string") return change(value);
   return Array.isArray(value) ? value.map((element) => mapStrings(element, change)) : value;
+}
+
+function randomCase(text: string, pick: Pick): string {
+  return [...text].map((c) => (pick(2) === 0 ? c.toUpperCase() : c.toLowerCase())).join("");
 }
 
 /** A rewrite of a document's JSON, in place or by returning a new value. */
@@ -277,29 +337,37 @@ export const MEANING_PRESERVING_REWRITES: Rewrite[] = [
     apply: (document, pick) => {
       for (const statement of statementsIn(document)) {
         for (const key of ["Action", "NotAction"]) {
-          if (key in statement) {
-            statement[key] = mapStrings(statement[key], (action) =>
-              [...action].map((c) => (pick(2) === 0 ? c.toUpperCase() : c.toLowerCase())).join(""),
-            );
-          }
+          if (key in statement)
+            statement[key] = mapStrings(statement[key], (action) => randomCase(action, pick));
         }
       }
       return document;
     },
   },
   {
+    // Where only root ARNs tell the partition, writing the last as an ID forgets it: a later rewrite
+    // could then pick another partition, which the original would not equal. So IDs become root ARNs
+    // only where resources or roles tell the partition for good; ACCOUNT_IDS_IN_ANY_PARTITION covers the rest.
     name: "writing account IDs as root ARNs and back",
     apply: (document, pick) => {
+      const lasting = namedPartition(document, true);
+      const partition = lasting ?? namedPartition(document);
+      return partition === undefined
+        ? document
+        : toggleRootArns(document, partition, pick, lasting !== undefined);
+    },
+  },
+  {
+    name: "changing the case of condition keys",
+    apply: (document, pick) => {
       for (const statement of statementsIn(document)) {
-        for (const key of ["Principal", "NotPrincipal"]) {
-          const principal = statement[key];
-          if (!isObject(principal) || !("AWS" in principal)) continue;
-          principal.AWS = mapStrings(principal.AWS, (value) => {
-            if (pick(2) === 0) return value;
-            const id = /^arn:aws:iam::(\d{12}):root$/.exec(value)?.[1];
-            if (id) return id;
-            return /^\d{12}$/.test(value) ? `arn:aws:iam::${value}:root` : value;
-          });
+        const condition = statement.Condition;
+        if (!isObject(condition)) continue;
+        for (const [operator, block] of Object.entries(condition)) {
+          if (!isObject(block)) continue;
+          condition[operator] = Object.fromEntries(
+            Object.entries(block).map(([key, value]) => [randomCase(key, pick), value]),
+          );
         }
       }
       return document;
@@ -316,6 +384,35 @@ export const MEANING_PRESERVING_REWRITES: Rewrite[] = [
     },
   },
 ];
+
+/**
+ * Writes account IDs as root ARNs of the partition the document's ARNs name or, where they name none, of
+ * any one partition. The document then equals the original, but is not a rewrite to combine with others:
+ * its root ARNs tell a partition the original left open, and two such rewrites may choose two partitions.
+ */
+export const ACCOUNT_IDS_IN_ANY_PARTITION: Rewrite = {
+  name: "writing account IDs as root ARNs of the partition the ARNs name, or of any one where they name none",
+  apply: (document, pick) =>
+    toggleRootArns(document, namedPartition(document) ?? PARTITIONS[pick(PARTITIONS.length)], pick, true),
+};
+
+/** The same model with every resource `"*"` and every account written as its ID: no ARN but its roles'. */
+export function withResourcesAnywhere(model: DocumentModel): DocumentModel {
+  return {
+    ...model,
+    statements: model.statements.map((statement) => ({
+      ...statement,
+      resources: ["*"],
+      principal:
+        statement.principal === "*"
+          ? "*"
+          : {
+              ...statement.principal,
+              aws: statement.principal.aws.map((p) => ({ ...p, asRootArn: false })),
+            },
+    })),
+  };
+}
 
 /** The text of a document with whitespace of one of several kinds. */
 export function serialize(document: JsonObject, pick: Pick): string {
@@ -380,6 +477,20 @@ export const MEANING_CHANGING_EDITS: Edit[] = [
     apply: (model, pick) => {
       const others = (["2012-10-17", "2008-10-17", undefined] as const).filter((v) => v !== model.version);
       return { ...model, version: others[pick(others.length)] };
+    },
+  },
+  {
+    // Only where a resource or a role names the partition: account IDs alone stand for the root of
+    // whichever partition the policy lives in, and root ARNs may be rewritten as IDs.
+    name: "moving the document to another partition",
+    apply: (model, pick) => {
+      const namesPartition = model.statements.some(
+        (s) =>
+          s.resources.some((resource) => resource.startsWith("arn:")) ||
+          (s.principal !== "*" && s.principal.aws.some((p) => p.identity.startsWith("arn:"))),
+      );
+      const others = PARTITIONS.filter((partition) => partition !== model.partition);
+      return namesPartition ? { ...model, partition: others[pick(others.length)] } : undefined;
     },
   },
   {
@@ -503,6 +614,19 @@ export const MEANING_CHANGING_EDITS: Edit[] = [
       editStatement(model, pick, (s) => {
         const values = s.condition && withoutOne(s.condition.values, pick);
         return values && s.condition && { ...s, condition: { ...s.condition, values } };
+      }),
+  },
+  {
+    // StringEquals, StringLike and their ForAnyValue forms all match values case-sensitively.
+    name: "changing the case of a condition value",
+    apply: (model, pick) =>
+      editStatement(model, pick, (s) => {
+        if (!s.condition) return undefined;
+        const cased = s.condition.values.filter((v) => v.toUpperCase() !== v);
+        if (cased.length === 0) return undefined;
+        const target = cased[pick(cased.length)];
+        const values = s.condition.values.map((v) => (v === target ? v.toUpperCase() : v));
+        return { ...s, condition: { ...s.condition, values } };
       }),
   },
   {

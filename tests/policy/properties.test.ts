@@ -8,6 +8,7 @@ import {
   validatePolicyDocument,
 } from "../../provider/policy";
 import {
+  ACCOUNT_IDS_IN_ANY_PARTITION,
   copyOf,
   documentModel,
   MEANING_CHANGING_EDITS,
@@ -16,6 +17,7 @@ import {
   type Rewrite,
   render,
   serialize,
+  withResourcesAnywhere,
 } from "./generators";
 
 const RUNS = { numRuns: 200 };
@@ -84,6 +86,20 @@ describe("policy equivalence properties", () => {
         const document = render(model);
         const rewrites = [...someRewrites(pick), ...someRewrites(pick)];
         expect(equivalent(rewritten(document, rewrites, pick), JSON.stringify(document))).to.equal(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it("keeps a document equivalent to itself with its account IDs as root ARNs of the partition its ARNs name, or of any one where they name none", () => {
+    fc.assert(
+      fc.property(documentModel, fc.gen(), (model, g) => {
+        const pick = pickerOf(g);
+        const document = render(pick(2) === 0 ? model : withResourcesAnywhere(model));
+        const text = rewritten(document, [ACCOUNT_IDS_IN_ANY_PARTITION], pick);
+        expect(equivalent(JSON.stringify(document), text)).to.equal(true);
+        expect(equivalent(text, JSON.stringify(document))).to.equal(true);
+        expect(summarizeAccessChange(JSON.stringify(document), text).lines).to.deep.equal([]);
       }),
       RUNS,
     );

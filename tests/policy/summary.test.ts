@@ -167,12 +167,34 @@ describe("summarizeAccessChange", () => {
     expect(lines).to.deep.equal(["+ allow arn:aws-cn:iam::111122223333:root aps:RemoteWrite"]);
   });
 
+  it("shows account IDs in the other document's partition where a document's ARNs name none", () => {
+    const govRoot = "arn:aws-us-gov:iam::111122223333:root";
+    const bare = doc(statement({ Resource: "*" }));
+    const gov = doc(statement({ Principal: { AWS: govRoot }, Resource: "*" }));
+    expect(summarizeAccessChange(bare, gov).lines).to.deep.equal([]);
+    expect(summarizeAccessChange(gov, bare).lines).to.deep.equal([]);
+    const china = doc(statement({ Principal: { AWS: "arn:aws-cn:iam::111122223333:root" }, Resource: "*" }));
+    expect(summarizeAccessChange(gov, china).lines).to.deep.equal([
+      "+ allow arn:aws-cn:iam::111122223333:root aps:RemoteWrite",
+      `- allow ${govRoot} aps:RemoteWrite`,
+    ]);
+  });
+
   it("treats text that is not JSON as granting nothing", () => {
     expect(summarizeAccessChange("{", doc(writer)).lines).to.deep.equal([`+ allow ${ROOT} aps:RemoteWrite`]);
   });
 });
 
 describe("grantsOf", () => {
+  it("shows account IDs in the partition of the principal ARNs where the resources name none", () => {
+    const govRole = "arn:aws-us-gov:iam::444455556666:role/writer";
+    const grants = grantsOf(doc(statement({ Principal: { AWS: ["111122223333", govRole] }, Resource: "*" })));
+    expect(grants.map((grant) => grant.principal)).to.deep.equal([
+      "arn:aws-us-gov:iam::111122223333:root",
+      govRole,
+    ]);
+  });
+
   it("lists each grant once, sorted, for a document object", () => {
     const grants: Grant[] = grantsOf({
       Version: "2012-10-17",

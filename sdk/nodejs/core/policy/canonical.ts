@@ -4,7 +4,7 @@
 import { AwsampError } from "../errors";
 import { arnPartition, DEFAULT_PARTITION, isAccountId, rootArn } from "./arns";
 import { describeSyntaxError, parseJson, parseJsonOrUndefined } from "./json";
-import type { PolicyDocument, PolicyInput } from "./types";
+import type { PolicyInput } from "./types";
 import { hasKey, isRecord, STATEMENT_KEYS } from "./walk";
 
 /** Policy text that is not JSON, where a document was needed. */
@@ -19,7 +19,8 @@ const ACTION_LIST_KEYS = new Set(["Action", "NotAction"]);
 const PRINCIPAL_KEYS = new Set(["Principal", "NotPrincipal"]);
 
 /**
- * The canonical JSON text of a document: two documents that grant the same have the same canonical text.
+ * The canonical JSON text of a document: two documents that grant the same have the same canonical text
+ * (but for account IDs in a document whose ARNs name no partition: see equivalent).
  *
  * What it folds together, because IAM reads them alike:
  * - key order and whitespace;
@@ -29,14 +30,20 @@ const PRINCIPAL_KEYS = new Set(["Principal", "NotPrincipal"]);
  *   statements collapse into one);
  * - the case of actions (IAM matches action names in any case): actions come out wholly in lower case;
  * - a 12-digit account ID and `arn:PARTITION:iam::ID:root` (what IAM stores for it): account IDs come out as
- *   root ARNs, in the partition of the document's Resource ARNs (`aws` where they name none or several);
+ *   root ARNs in the document's partition, the one its Resource ARNs name, else the one its principal ARNs
+ *   name, else `aws` (see documentPartition; and equivalent, for a document that names none);
+ * - the case of condition key names (IAM matches them in any case): they come out in lower case, but for
+ *   keys of one operator block that differ only in case, which are kept as written;
  * - a condition value's boolean or number and its text (IAM compares condition values as text);
  * - an absent Sid and `"Sid": ""`, as iam.getPolicyDocument writes for a statement without one; Terraform's
  *   awspolicyequivalence treats the two alike too.
  *
  * What it keeps apart: Version (an absent Version is not "2008-10-17"), Id, Sid, Effect, every action,
- * principal, resource and condition value, and `"*"` vs `{"AWS": "*"}` (some services treat them
- * differently). Parts it does not recognize are kept as they are, with sorted keys.
+ * principal, resource and condition value, each in its case (even under StringEqualsIgnoreCase: a false
+ * difference costs a preview line, a false equality would hide a change), root ARNs of different
+ * partitions, condition operators in different cases (IAM refuses an operator not spelt as it documents
+ * it: "Invalid Condition type"), and `"*"` vs `{"AWS": "*"}` (some services treat them differently). Parts
+ * it does not recognize are kept as they are, with sorted keys.
  *
  * @throws PolicyDocumentSyntaxError when given text that is not JSON.
  * @example
@@ -47,24 +54,36 @@ export function canonicalize(document: PolicyInput): string {
   if (typeof document === "string") {
     const parsed = parseJsonOrUndefined(document);
     if (!parsed) throw syntaxError(document);
-    return canonicalDocument(parsed.value);
+    return canonicalDocument(parsed.value, documentPartition(parsed.value));
   }
-  return canonicalDocument(document);
+  return canonicalDocument(document, documentPartition(document));
 }
 
 /**
  * True when two documents grant the same (see canonicalize for what counts as the same). Never throws:
  * text that is not JSON equals only the same text, and never a document.
  *
+ * Where a document's ARNs name no partition at all, its account IDs are read in the partition of the
+ * other document: the two are versions of one resource's policy, so they live in the same partition.
+ * `"123456789012"` thus equals `arn:aws-us-gov:iam::123456789012:root` where no Resource names another
+ * partition; the root ARNs of two partitions never equal each other.
+ *
  * @example
  * equivalent('{"Version":"2012-10-17","Statement":[…]}', policyObject);
  */
 export function equivalent(a: PolicyInput, b: PolicyInput): boolean {
-  const canonicalA = canonicalOrUndefined(a);
-  const canonicalB = canonicalOrUndefined(b);
+  const valueA = parsedValue(a);
+  const valueB = parsedValue(b);
+  const canonicalA = valueA && canonicalOrUndefined(valueA.value, valueB?.value);
+  const canonicalB = valueB && canonicalOrUndefined(valueB.value, valueA?.value);
   if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB;
   if (canonicalA === undefined && canonicalB === undefined) return a === b;
   return false;
+}
+
+/** A document's parsed value, or undefined for text that is not JSON. */
+function parsedValue(document: PolicyInput): { value: unknown } | undefined {
+  return typeof document === "string" ? parseJsonOrUndefined(document) : { value: document };
 }
 
 function syntaxError(text: string): PolicyDocumentSyntaxError {
@@ -75,18 +94,17 @@ function syntaxError(text: string): PolicyDocumentSyntaxError {
   );
 }
 
-function canonicalOrUndefined(document: PolicyInput): string | undefined {
+function canonicalOrUndefined(document: unknown, peer: unknown): string | undefined {
   try {
-    return canonicalize(document);
+    return canonicalDocument(document, documentPartition(document, peer));
   } catch {
-    // Text that is not JSON, or an object JSON cannot hold (a cycle, a BigInt): compared as they are.
+    // An object JSON cannot hold (a cycle, a BigInt): compared as it is.
     return undefined;
   }
 }
 
-function canonicalDocument(document: unknown): string {
+function canonicalDocument(document: unknown, partition: string): string {
   if (!isRecord(document)) return canonicalJson(document);
-  const partition = documentPartition(document);
   const members: string[] = [];
   if (hasKey(document, "Version")) members.push(member("Version", canonicalJson(document.Version)));
   if (hasKey(document, "Id")) members.push(member("Id", canonicalJson(document.Id)));
@@ -97,18 +115,40 @@ function canonicalDocument(document: unknown): string {
 }
 
 /**
- * The partition whose root ARN an account ID principal stands for: that of the document's Resource ARNs
- * where they agree, else `aws`. Resources are what canonicalization leaves as they are, so this is the
- * same before and after it, which keeps canonicalization idempotent.
+ * The partition whose root ARN an account ID principal stands for. IAM uses the partition the policy
+ * lives in, which a document tells only through its ARNs: first those of its resources, then those of its
+ * principals, where each group agrees (`aws` where one names several, as no single partition fits). A
+ * document whose ARNs name none takes its peer's (the other version of the same resource's policy), else
+ * `aws`.
+ *
+ * Canonicalization leaves resources as they are and turns account IDs into root ARNs of this very
+ * partition, so a canonical document tells the same partition as its original: canonicalization is
+ * idempotent, and a document with both an ID and a root ARN of one account collapses them.
  */
-export function documentPartition(document: PolicyDocument | Record<string, unknown>): string {
-  const statements = (document as Record<string, unknown>).Statement;
-  const list = Array.isArray(statements) ? statements : [statements];
+export function documentPartition(document: unknown, peer?: unknown): string {
+  return statedPartition(document) ?? statedPartition(peer) ?? DEFAULT_PARTITION;
+}
+
+function statedPartition(document: unknown): string | undefined {
+  if (!isRecord(document)) return undefined;
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  const records = statements.filter(isRecord);
+  return (
+    agreedPartition(records, ["Resource", "NotResource"], (value) => value) ??
+    agreedPartition(records, ["Principal", "NotPrincipal"], principalValues)
+  );
+}
+
+/** The partition the ARNs among these statements' values name, `aws` where they name several. */
+function agreedPartition(
+  statements: Record<string, unknown>[],
+  keys: readonly string[],
+  valuesOf: (element: unknown) => unknown,
+): string | undefined {
   let found: string | undefined;
-  for (const statement of list) {
-    if (!isRecord(statement)) continue;
-    for (const key of ["Resource", "NotResource"]) {
-      const values = statement[key];
+  for (const statement of statements) {
+    for (const key of keys) {
+      const values = valuesOf(statement[key]);
       for (const value of Array.isArray(values) ? values : [values]) {
         const partition = typeof value === "string" ? arnPartition(value) : undefined;
         if (partition === undefined) continue;
@@ -117,7 +157,13 @@ export function documentPartition(document: PolicyDocument | Record<string, unkn
       }
     }
   }
-  return found ?? DEFAULT_PARTITION;
+  return found;
+}
+
+/** The values of every kind of a Principal element, in one list. */
+function principalValues(principal: unknown): unknown[] {
+  if (!isRecord(principal)) return [];
+  return Object.values(principal).flatMap((values) => (Array.isArray(values) ? values : [values]));
 }
 
 function canonicalStatements(statements: unknown, partition: string): string {
@@ -167,13 +213,19 @@ function canonicalCondition(condition: unknown): string {
 
 function canonicalConditionBlock(block: unknown): string {
   if (!isRecord(block)) return canonicalJson(block);
-  const keys = Object.keys(block)
-    .filter((key) => block[key] !== undefined)
-    .sort();
-  return `{${keys
-    .map((key) =>
+  const keys = Object.keys(block).filter((key) => block[key] !== undefined);
+  const lower = keys.map((key) => key.toLowerCase());
+  // IAM ANDs the keys of a block, so two spellings of one key cannot merge into one value list (that
+  // would OR their values); kept as written, they equal only the same spellings, never a looser block.
+  const named = keys.map((key, i) => ({
+    key,
+    name: lower.indexOf(lower[i]) === lower.lastIndexOf(lower[i]) ? lower[i] : key,
+  }));
+  named.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return `{${named
+    .map(({ key, name }) =>
       member(
-        key,
+        name,
         canonicalSet(block[key], (value) => value, true),
       ),
     )

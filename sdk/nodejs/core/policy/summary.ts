@@ -30,8 +30,11 @@ const PRINCIPAL_PREFIXES: Record<string, string> = {
  * // ["+ allow arn:aws:iam::123456789012:root aps:RemoteWrite", …]
  */
 export function summarizeAccessChange(oldDocument?: PolicyInput, newDocument?: PolicyInput): AccessChange {
-  const before = new Map(grantsOf(oldDocument).map((grant) => [grantKey(grant), grant]));
-  const after = new Map(grantsOf(newDocument).map((grant) => [grantKey(grant), grant]));
+  const oldValue = parsedValue(oldDocument);
+  const newValue = parsedValue(newDocument);
+  // As in equivalent: a document whose ARNs name no partition lives in the other's.
+  const before = keyed(grantsIn(oldValue, documentPartition(oldValue, newValue)));
+  const after = keyed(grantsIn(newValue, documentPartition(newValue, oldValue)));
   const removed = [...before].filter(([key]) => !after.has(key)).map(([, grant]) => grant);
   const added = [...after].filter(([key]) => !before.has(key)).map(([, grant]) => grant);
   const lines = [
@@ -48,9 +51,20 @@ export function summarizeAccessChange(oldDocument?: PolicyInput, newDocument?: P
  * duplicates. Statements too malformed to read (no Effect, no principal) grant nothing.
  */
 export function grantsOf(document?: PolicyInput): Grant[] {
-  const value = typeof document === "string" ? parseJsonOrUndefined(document)?.value : document;
+  const value = parsedValue(document);
+  return grantsIn(value, documentPartition(value));
+}
+
+function parsedValue(document?: PolicyInput): unknown {
+  return typeof document === "string" ? parseJsonOrUndefined(document)?.value : document;
+}
+
+function keyed(grants: Grant[]): Map<string, Grant> {
+  return new Map(grants.map((grant) => [grantKey(grant), grant]));
+}
+
+function grantsIn(value: unknown, partition: string): Grant[] {
   if (!isRecord(value)) return [];
-  const partition = documentPartition(value);
   const grants = new Map<string, Grant>();
   for (const { value: statement } of statementsOf(value)) {
     if (!isRecord(statement)) continue;
