@@ -3,15 +3,29 @@ import type { ResourcePolicyState } from "./types";
 
 /** The base of every error the core throws. */
 export class AwsampError extends Error {
-  /**
-   * What exists in AWS after the failure, when a write had gone through before it: adapters hand it to the
-   * engine so the resource stays tracked and the next run finishes the job.
-   */
-  state?: ResourcePolicyState;
-
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+  }
+}
+
+/** An input the engine should never have sent as it is (unknown or missing outside preview), or a bad import ID. */
+export class InvalidInputError extends AwsampError {}
+
+/** What was asked for does not exist: an import of a workspace that has no policy. */
+export class ResourceNotFoundError extends AwsampError {}
+
+/**
+ * A write AWS accepted, after which the operation failed (its wait timed out or was cancelled, or the
+ * answer was lost): `state` is what exists, which adapters hand to the engine so the resource stays
+ * tracked and the next run finishes the job. `reason` is the failure itself.
+ */
+export class PartialWriteError extends AwsampError {
+  constructor(
+    readonly reason: AwsampError,
+    readonly state: ResourcePolicyState,
+  ) {
+    super(reason.message, { cause: reason });
   }
 }
 
@@ -19,12 +33,14 @@ export class AwsampError extends Error {
 export class PolicyAlreadyExistsError extends AwsampError {
   constructor(
     readonly workspaceId: string,
+    /** The resource's name in the program, for the import command; `<name>` when not known. */
+    resourceName: string | undefined,
     options?: { cause?: unknown },
   ) {
     super(
       `putting the resource policy on workspace ${workspaceId}: the workspace already has a resource policy, ` +
         `and awsamp never overwrites a policy it does not manage. To manage the existing policy, adopt it: ` +
-        `pulumi import awsamp:index:ResourcePolicy <name> ${workspaceId}`,
+        `pulumi import awsamp:index:ResourcePolicy ${resourceName ?? "<name>"} ${workspaceId}`,
       options,
     );
   }
@@ -48,6 +64,27 @@ export class PolicyConflictError extends AwsampError {
         `(the state has revision ${expectedRevisionId}; ${found}). ` +
         `Run \`pulumi refresh\` to read the current policy, review it, then run the update again.`,
       options,
+    );
+  }
+}
+
+/**
+ * AMP kept refusing a write (ConflictException) while the policy stood at the revision in state, through
+ * every wait for it and its workspace to settle: nothing outside the program changed it, AMP is busy.
+ */
+export class WriteRefusedError extends AwsampError {
+  constructor(
+    action: string,
+    readonly workspaceId: string,
+    readonly attempts: number,
+    seen: string,
+    cause: unknown,
+  ) {
+    super(
+      `${action} on workspace ${workspaceId}: AMP refused the write ${attempts} times with a conflict ` +
+        `(${describeCause(cause)}), though ${seen} and nothing else had changed it. The workspace may be ` +
+        "busy with another change; run the update again in a few minutes.",
+      { cause },
     );
   }
 }

@@ -1,5 +1,8 @@
 /** The shapes that cross the core's boundary: what a program declares and what the engine keeps in state. */
 
+/** The resource's type token. */
+export const RESOURCE_TYPE = "awsamp:index:ResourcePolicy";
+
 /** What a program declares for one resource policy. */
 export interface ResourcePolicyInputs {
   /** The ID of the workspace the policy is attached to; also the resource's ID. */
@@ -9,9 +12,6 @@ export interface ResourcePolicyInputs {
   /** The region of the workspace, when it is not the provider's. */
   region?: string;
 }
-
-/** The lifecycle states AMP reports for a resource policy. */
-export type PolicyStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
 
 /** What the engine keeps for a resource policy: the inputs and what AWS reported. */
 export interface ResourcePolicyState extends ResourcePolicyInputs {
@@ -25,10 +25,4 @@ export interface RemoteResourcePolicy {
   policyDocument: string;
   policyStatus: string;
   revisionId: string;
-}
-
-/** What a create returns: the resource ID (the workspace ID) and the state. */
-export interface CreateResult {
-  id: string;
-  state: ResourcePolicyState;
 }

@@ -4,11 +4,13 @@ import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
 import { createAmpClient } from "../provider/client";
 import {
+  PartialWriteError,
   PolicyAlreadyExistsError,
   PolicyConflictError,
   WaitAbortedError,
   WaitTimeoutError,
   WorkspaceNotFoundError,
+  WriteRefusedError,
 } from "../provider/errors";
 import {
   createResourcePolicy,
@@ -16,7 +18,7 @@ import {
   type OperationOptions,
   readResourcePolicy,
   updateResourcePolicy,
-} from "../provider/resourcePolicy";
+} from "../provider/index";
 import type { ResourcePolicyState } from "../provider/types";
 import { AmpEmulator, emulatorClientConfig } from "./emulator/server";
 
@@ -59,7 +61,7 @@ describe("resourcePolicy", () => {
   });
 
   async function created(actions?: string[]): Promise<ResourcePolicyState> {
-    const { state } = await createResourcePolicy(
+    const state = await createResourcePolicy(
       client,
       { workspaceId, policyDocument: policyDocument(workspaceArn, actions) },
       fast,
@@ -75,19 +77,19 @@ describe("resourcePolicy", () => {
       fast,
     );
 
-    expect(result.id).to.equal(workspaceId);
-    expect(result.state).to.include({
+    expect(result.workspaceId).to.equal(workspaceId);
+    expect(result).to.include({
       workspaceId,
       policyDocument: doc,
       policyStatus: "ACTIVE",
       region: "us-east-1",
     });
-    expect(result.state.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
+    expect(result.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
 
-    const read = await readResourcePolicy(client, workspaceId, result.state);
-    expect(read).to.deep.equal(result.state);
+    const read = await readResourcePolicy(client, workspaceId, result);
+    expect(read).to.deep.equal(result);
 
-    await deleteResourcePolicy(client, result.state, fast);
+    await deleteResourcePolicy(client, result, fast);
     expect(emulator.policyOf(workspaceId)).to.equal(undefined);
     expect(await readResourcePolicy(client, workspaceId)).to.equal(undefined);
   });
@@ -131,6 +133,52 @@ describe("resourcePolicy", () => {
       `pulumi import awsamp:index:ResourcePolicy <name> ${workspaceId}`,
     );
     expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(theirs);
+  });
+
+  it("create over an existing policy: names the resource in the import command when it knows it", async () => {
+    emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
+    const create = createResourcePolicy(
+      client,
+      { workspaceId, policyDocument: policyDocument(workspaceArn) },
+      { ...fast, resourceName: "grafana-access" },
+    );
+    await expect(create).to.be.rejectedWith(
+      PolicyAlreadyExistsError,
+      `pulumi import awsamp:index:ResourcePolicy grafana-access ${workspaceId}`,
+    );
+  });
+
+  it("update that AMP keeps refusing while the policy is ACTIVE at our revision: says AMP refused, not that it changed", async () => {
+    const state = await created();
+    emulator.faults.failNext(10, { operation: "PutResourcePolicy", answer: "conflict" });
+    const update = updateResourcePolicy(
+      client,
+      state,
+      { workspaceId, policyDocument: policyDocument(workspaceArn, ["aps:QueryMetrics"]) },
+      fast,
+    );
+    const error = await update.then(
+      () => expect.fail("the update should have been refused"),
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(WriteRefusedError);
+    const message = (error as Error).message;
+    expect(message).to.match(
+      new RegExp(`^putting the resource policy on workspace ${workspaceId}: AMP refused`),
+    );
+    expect(message).to.include(`the policy was ACTIVE at revision ${state.revisionId}`);
+    expect(message).to.not.include("changed outside");
+    expect(message.match(/putting the resource policy/g), "the action is said once").to.have.length(1);
+    expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(state.revisionId);
+  });
+
+  it("update refused once while AMP settles: tried again and applied", async () => {
+    const state = await created();
+    emulator.faults.failNext(1, { operation: "PutResourcePolicy", answer: "conflict" });
+    const next = policyDocument(workspaceArn, ["aps:GetSeries"]);
+    const updated = await updateResourcePolicy(client, state, { workspaceId, policyDocument: next }, fast);
+    expect(updated.revisionId).to.not.equal(state.revisionId);
+    expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(next);
   });
 
   it("create on a workspace that does not exist: fails naming the workspace", async () => {
@@ -192,7 +240,7 @@ describe("resourcePolicy", () => {
         Resource: workspaceArn,
       },
     });
-    const { state } = await createResourcePolicy(client, { workspaceId, policyDocument: doc }, fast);
+    const state = await createResourcePolicy(client, { workspaceId, policyDocument: doc }, fast);
     emulator.reformatDocuments = true;
 
     const unchanged = await readResourcePolicy(client, workspaceId, state);
@@ -238,8 +286,9 @@ describe("resourcePolicy", () => {
       () => expect.fail("the first update should have been cancelled"),
       (e: unknown) => e,
     );
-    expect(error).to.be.instanceOf(WaitAbortedError);
-    const partial = (error as WaitAbortedError).state;
+    expect(error).to.be.instanceOf(PartialWriteError);
+    expect((error as PartialWriteError).reason).to.be.instanceOf(WaitAbortedError);
+    const partial = (error as PartialWriteError).state;
     expect(partial?.policyStatus).to.equal("UPDATING");
     expect(emulator.policyOf(workspaceId)?.policyStatus).to.equal("UPDATING");
 
@@ -280,7 +329,7 @@ describe("resourcePolicy", () => {
     const options = { ...fast, onProgress: (p: { status: string }) => seen.push(p.status) };
 
     let started = Date.now();
-    const { state } = await createResourcePolicy(
+    const state = await createResourcePolicy(
       client,
       { workspaceId, policyDocument: policyDocument(workspaceArn) },
       options,
@@ -315,11 +364,12 @@ describe("resourcePolicy", () => {
       () => expect.fail("the create should have timed out"),
       (e: unknown) => e,
     );
-    expect(error).to.be.instanceOf(WaitTimeoutError);
+    expect(error).to.be.instanceOf(PartialWriteError);
+    expect((error as PartialWriteError).reason).to.be.instanceOf(WaitTimeoutError);
     expect((error as Error).message).to.match(
       new RegExp(`workspace ${workspaceId} to become ACTIVE: still CREATING after 0\\.[3-9]s`),
     );
-    expect((error as WaitTimeoutError).state).to.include({
+    expect((error as PartialWriteError).state).to.include({
       workspaceId,
       revisionId: emulator.policyOf(workspaceId)?.revisionId,
     });
@@ -332,7 +382,7 @@ describe("resourcePolicy", () => {
       () => expect.fail("the create should have timed out"),
       (e: unknown) => e,
     );
-    const kept = (error as WaitTimeoutError).state;
+    const kept = (error as PartialWriteError).state;
     if (!kept) return expect.fail("the timed-out create keeps its state");
 
     const finished = await updateResourcePolicy(client, kept, inputs, fast);
@@ -352,7 +402,7 @@ describe("resourcePolicy", () => {
     emulator.settle.policyCreateMs = 450;
     // Polls at 0, ~0.3 s; the next scheduled one would pass the 0.6 s deadline, so the waiter stops early.
     const options = { poll: { minDelaySeconds: 0.3, maxDelaySeconds: 0.3 }, timeoutMs: 600 };
-    const { state } = await createResourcePolicy(
+    const state = await createResourcePolicy(
       client,
       { workspaceId, policyDocument: policyDocument(workspaceArn) },
       options,
@@ -388,7 +438,14 @@ describe("resourcePolicy", () => {
       { workspaceId, policyDocument: policyDocument(workspaceArn) },
       { poll: { minDelaySeconds: 1, maxDelaySeconds: 5 }, signal: abort.signal },
     );
-    await expect(create).to.be.rejectedWith(WaitAbortedError, /cancelled after/);
+    const error = await create.then(
+      () => expect.fail("the create should have been cancelled"),
+      (e: unknown) => e,
+    );
+    expect(error)
+      .to.be.instanceOf(PartialWriteError)
+      .and.to.match(/cancelled after/);
+    expect((error as PartialWriteError).reason).to.be.instanceOf(WaitAbortedError);
     expect(Date.now() - started).to.be.below(500);
   });
 });

@@ -1,72 +1,65 @@
 /**
- * What the dynamic provider does for each engine call, over the core. Only the dynamic-provider process
- * loads this module (through resourcePolicyProvider), so programs never load the AWS SDK for it.
+ * The dynamic provider's calls, translated to the core's resource and back: pulumi.dynamic's plain values
+ * become fields, the core's warnings and access summaries go to the engine's log, a partial write keeps its
+ * state. Nothing is decided here. Only the dynamic-provider process loads this module (through
+ * resourcePolicyProvider), so programs never load the AWS SDK for it.
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import * as pulumi from "@pulumi/pulumi";
 import { type AmpClientConfig, createAmpClient } from "../client";
-import { AwsampError, PolicyAlreadyExistsError } from "../errors";
-import { checkPolicyDocument, equivalent } from "../policy";
-import {
-  createResourcePolicy,
-  deleteResourcePolicy,
-  readResourcePolicy,
-  updateResourcePolicy,
-} from "../resourcePolicy";
-import type { ResourcePolicyInputs, ResourcePolicyState } from "../types";
+import { EngineLog, engineAddressFrom } from "../engineLog";
+import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "../errors";
+import type { Field, Fields } from "../fields";
+import * as resource from "../resource";
+import type { ResourcePolicyState } from "../types";
 
 export { ampClientConfigFrom } from "./config";
 
 /** Properties as the engine passes them: a program's inputs or a resource's state, plus `__provider`. */
 export type Properties = Record<string, unknown>;
 
-/** The inputs whose change means a different workspace, so a new policy. */
-const REPLACING_INPUTS = ["workspaceId", "region"] as const;
+/** The dynamic provider's own input: the serialized provider, which is not the resource's. */
+const PROVIDER_KEY = "__provider";
 
-/**
- * Check: each input is the right kind, and the policy document passes the policy module's validation.
- * Failures name the input and, for the document, the JSON path of each problem. Values not yet known
- * (a preview of a workspace still to be created) are checked when they are.
- */
 export async function check(
-  _olds: Properties,
+  olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const failures = [
-    ...workspaceIdFailures(news.workspaceId),
-    ...regionFailures(news.region),
-    ...policyDocumentFailures(news.policyDocument, news.workspaceId),
-  ];
-  return { inputs: news, failures };
+  const checked = resource.check({ olds: fieldsOf(olds), news: fieldsOf(news) });
+  // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
+  for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
+  return { inputs: news, failures: checked.failures };
 }
 
-/**
- * Diff: a new workspace or region replaces the policy (deleting the old one first, since a workspace holds
- * one policy and the "new" workspace may be the same one named differently); a document that grants
- * something else updates it; one that grants the same, however it is written, is no change.
- */
 export async function diff(
   config: AmpClientConfig,
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = REPLACING_INPUTS.filter((key) =>
-    key === "region" ? regionDiffers(olds.region, news.region, config) : differs(olds[key], news[key]),
-  );
-  const documentChanged = !sameDocument(olds.policyDocument, news.policyDocument);
-  const changes = replaces.length > 0 || documentChanged;
-  return { changes, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+  const diffed = resource.diff({
+    olds: fieldsOf(olds),
+    news: fieldsOf(news),
+    providerRegion: providerRegionOf(config),
+  });
+  for (const line of diffed.accessChange) await engineLog().info("", `ResourcePolicy: ${line}`);
+  return {
+    changes: Object.keys(diffed.detailedDiff).length > 0,
+    replaces: diffed.replaces,
+    deleteBeforeReplace: diffed.deleteBeforeReplace,
+  };
 }
 
-/** Create: puts the policy on a workspace that has none and waits until it is ACTIVE. */
 export async function create(
   config: AmpClientConfig,
   properties: Properties,
 ): Promise<pulumi.dynamic.CreateResult<Properties>> {
-  const inputs = resourcePolicyInputs(properties, "creating the resource policy");
-  return withClient(config, inputs.region, async (client) => {
+  return withContext(config, async (context) => {
     try {
-      const { id, state } = await createResourcePolicy(client, inputs);
+      const { id, state } = await resource.create(context, {
+        name: "<name>",
+        inputs: fieldsOf(properties),
+        options: {},
+      });
       return { id, outs: { ...state } };
     } catch (error) {
       throw withKeptState(withDynamicAdvice(error), properties);
@@ -74,150 +67,85 @@ export async function create(
   });
 }
 
-/** Read (refresh): the policy as AWS holds it, or nothing when it or its workspace is gone. */
 export async function read(
   config: AmpClientConfig,
   id: string,
   properties: Properties = {},
 ): Promise<pulumi.dynamic.ReadResult<Properties>> {
-  const known = {
-    ...(typeof properties.policyDocument === "string" ? { policyDocument: properties.policyDocument } : {}),
-    ...(typeof properties.region === "string" ? { region: properties.region } : {}),
-  };
-  const state = await withClient(config, known.region, (client) => readResourcePolicy(client, id, known));
-  if (!state) return {};
-  return { id, props: { ...state }, inputs: inputsOf(state) };
+  const found = await withContext(config, (context) =>
+    resource.read(context, { id, state: fieldsOf(properties), inputs: fieldsOf(properties) }),
+  );
+  if (!found) return {};
+  return { id: found.id, props: { ...found.state }, inputs: { ...found.inputs } };
 }
 
-/** Update: puts the new document over the revision in state and waits until it is ACTIVE. */
 export async function update(
   config: AmpClientConfig,
+  id: string,
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.UpdateResult<Properties>> {
-  const action = "updating the resource policy";
-  const state = resourcePolicyState(olds, action);
-  const inputs = resourcePolicyInputs(news, action);
-  return withClient(config, inputs.region, async (client) => {
+  return withContext(config, async (context) => {
     try {
-      return { outs: { ...(await updateResourcePolicy(client, state, inputs)) } };
+      const state = await resource.update(context, {
+        id,
+        olds: fieldsOf(olds),
+        news: fieldsOf(news),
+        options: {},
+      });
+      return { outs: { ...state } };
     } catch (error) {
       throw withKeptState(error, news);
     }
   });
 }
 
-/** Delete: deletes the revision in state and waits until it is gone; a policy already gone is success. */
 export async function remove(config: AmpClientConfig, id: string, properties: Properties): Promise<void> {
-  const state = resourcePolicyState({ ...properties, workspaceId: id }, "deleting the resource policy");
-  await withClient(config, state.region, (client) => deleteResourcePolicy(client, state));
-}
-
-function workspaceIdFailures(value: unknown): pulumi.dynamic.CheckFailure[] {
-  if (isUnknown(value) || (typeof value === "string" && value !== "")) return [];
-  return [
-    {
-      property: "workspaceId",
-      reason: "workspaceId is required: give the ID (ws-…) of the workspace to attach the policy to.",
-    },
-  ];
-}
-
-function regionFailures(value: unknown): pulumi.dynamic.CheckFailure[] {
-  if (value === undefined || value === null || isUnknown(value) || typeof value === "string") return [];
-  return [
-    { property: "region", reason: `region must be a region name such as us-east-1, not ${typeof value}.` },
-  ];
-}
-
-function policyDocumentFailures(value: unknown, workspaceId: unknown): pulumi.dynamic.CheckFailure[] {
-  if (isUnknown(value)) return [];
-  if (typeof value !== "string" || value === "") {
-    return [
-      {
-        property: "policyDocument",
-        reason: "policyDocument is required: give the policy as JSON text or as a policy document object.",
-      },
-    ];
-  }
-  const context = typeof workspaceId === "string" && !isUnknown(workspaceId) ? { workspaceId } : {};
-  return checkPolicyDocument(value, context).errors.map((problem) => ({
-    property: "policyDocument",
-    reason: `${problem.path}: ${problem.message}`,
-  }));
-}
-
-function differs(old: unknown, next: unknown): boolean {
-  return isUnknown(next) || (old ?? "") !== (next ?? "");
-}
-
-/**
- * The state records the region the policy lives in; a region left out is the provider's, and where that is
- * not known here (a profile's), the recorded one stands.
- */
-function regionDiffers(old: unknown, next: unknown, config: AmpClientConfig): boolean {
-  const providerRegion = config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION);
-  if (next === undefined && !providerRegion) return false;
-  return differs(old ?? providerRegion, next ?? providerRegion);
-}
-
-function sameDocument(old: unknown, next: unknown): boolean {
-  return typeof old === "string" && typeof next === "string" && !isUnknown(next) && equivalent(old, next);
-}
-
-/** True for the engine's placeholder of a value a preview does not know yet. */
-function isUnknown(value: unknown): boolean {
-  return value === pulumi.runtime.unknownValue;
-}
-
-function resourcePolicyInputs(properties: Properties, action: string): ResourcePolicyInputs {
-  const region = optionalString(properties.region);
-  return {
-    workspaceId: requiredString(properties, "workspaceId", action),
-    policyDocument: requiredString(properties, "policyDocument", action),
-    ...(region ? { region } : {}),
-  };
-}
-
-function resourcePolicyState(properties: Properties, action: string): ResourcePolicyState {
-  const region = optionalString(properties.region);
-  return {
-    workspaceId: requiredString(properties, "workspaceId", action),
-    policyDocument: optionalString(properties.policyDocument) ?? "",
-    policyStatus: optionalString(properties.policyStatus) ?? "",
-    revisionId: requiredString(properties, "revisionId", action),
-    ...(region ? { region } : {}),
-  };
-}
-
-function requiredString(properties: Properties, key: string, action: string): string {
-  const value = optionalString(properties[key]);
-  if (value !== undefined) return value;
-  throw new AwsampError(
-    `${action}: the resource has no ${key}. ` +
-      "Run `pulumi refresh` so the state matches AWS, then run the update again.",
+  await withContext(config, (context) =>
+    resource.remove(context, { id, state: fieldsOf(properties), options: {} }),
   );
 }
 
-function optionalString(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
+// --- translation ---------------------------------------------------------------------------------------
+
+/** pulumi.dynamic's values as fields; secrets arrive unwrapped here, so none is marked. */
+function fieldsOf(properties: Properties): Fields {
+  const fields: Record<string, Field> = {};
+  for (const [key, value] of Object.entries(properties)) {
+    if (key !== PROVIDER_KEY) fields[key] = fieldOfValue(value);
+  }
+  return fields;
 }
 
-function inputsOf(state: ResourcePolicyState): Properties {
-  const { workspaceId, policyDocument, region } = state;
-  return { workspaceId, policyDocument, ...(region ? { region } : {}) };
+function fieldOfValue(value: unknown): Field {
+  if (value === undefined || value === null) return { kind: "absent" };
+  if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
+  if (typeof value === "string") return { kind: "string", value, secret: false };
+  return { kind: "other", type: Array.isArray(value) ? "a list" : `a ${typeof value}`, secret: false };
 }
 
-async function withClient<T>(
+function providerRegionOf(config: AmpClientConfig): string | undefined {
+  return config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+}
+
+/** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */
+async function withContext<T>(
   config: AmpClientConfig,
-  region: string | undefined,
-  run: (client: AmpClient) => Promise<T>,
+  run: (context: resource.ResourceContext) => Promise<T>,
 ): Promise<T> {
-  const client = createAmpClient(region ? { ...config, region } : config);
+  const clients: AmpClient[] = [];
+  const context: resource.ResourceContext = {
+    clientFor: (region) => {
+      const client = createAmpClient(region ? { ...config, region } : config);
+      clients.push(client);
+      return client;
+    },
+    providerRegion: providerRegionOf(config),
+  };
   try {
-    return await run(client);
+    return await run(context);
   } finally {
-    client.destroy();
+    for (const client of clients) client.destroy();
   }
 }
 
@@ -240,9 +168,18 @@ function withDynamicAdvice(error: unknown): unknown {
  * provider goes along, or the engine could not call it for the policy again.
  */
 function withKeptState(error: unknown, properties: Properties): unknown {
-  if (!(error instanceof AwsampError) || !error.state) return error;
+  if (!(error instanceof PartialWriteError)) return error;
+  const state: ResourcePolicyState = error.state;
   return Object.assign(error, {
-    id: error.state.workspaceId,
-    properties: { ...error.state, __provider: properties.__provider },
+    id: state.workspaceId,
+    properties: { ...state, [PROVIDER_KEY]: properties[PROVIDER_KEY] },
   });
+}
+
+let log: EngineLog | undefined;
+
+/** The engine's log, at the address the engine started the dynamic-provider process with. */
+function engineLog(): EngineLog {
+  log ??= new EngineLog(engineAddressFrom(process.argv.slice(2)));
+  return log;
 }

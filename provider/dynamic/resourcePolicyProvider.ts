@@ -40,8 +40,8 @@ export const resourcePolicyProvider: ResourcePolicyProvider = {
   async read(id, properties) {
     return loadOperations().read(this.clientConfig, id, properties);
   },
-  async update(_id, olds, news) {
-    return loadOperations().update(this.clientConfig, olds, news);
+  async update(id, olds, news) {
+    return loadOperations().update(this.clientConfig, id, olds, news);
   },
   async delete(id, properties) {
     await loadOperations().remove(this.clientConfig, id, properties);

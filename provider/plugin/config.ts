@@ -1,6 +1,7 @@
 /** The provider's configuration: checked (CheckConfig), compared (DiffConfig), taken in (Configure), and turned into AMP clients. */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type * as ClientModule from "../client";
+import { regionProblem } from "../identifiers";
 import { InvalidRequestError } from "./errors";
 import type {
   CheckFailure,
@@ -25,15 +26,6 @@ export const SECRET_CONFIG_KEYS: readonly ConfigKey[] = ["accessKey", "secretKey
 
 /** Known configuration values; a key left out falls back to the AWS environment. */
 export type ProviderConfig = Partial<Record<ConfigKey, string>>;
-
-/** An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1. */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** Why a region name is not one, or undefined when it is. */
-export function regionProblem(region: string): string | undefined {
-  if (REGION_PATTERN.test(region)) return undefined;
-  return `"${region}" is not an AWS region name; use one like us-east-1, or leave it out`;
-}
 
 /** Why an endpoint is not an http(s) URL, or undefined when it is. */
 export function endpointProblem(endpoint: string): string | undefined {

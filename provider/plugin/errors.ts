@@ -9,14 +9,6 @@ export class InvalidRequestError extends Error {
   }
 }
 
-/** What was asked for does not exist (an import of a workspace without a policy): NOT_FOUND. */
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
-
 /** The engine cancelled every operation (it is shutting down): CANCELLED. */
 export class CancelledError extends Error {
   constructor() {

@@ -20,7 +20,8 @@ import {
 } from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
 import type * as AnyPb from "google-protobuf/google/protobuf/any_pb";
-import { CancelledError, InvalidRequestError, NotFoundError, ResourceInitFailedError } from "./errors";
+import type { CheckFailure, DiffKind } from "../resource";
+import { CancelledError, InvalidRequestError, ResourceInitFailedError } from "./errors";
 import { fromStruct, type PropertyObject, toStruct } from "./values";
 
 // --- requests and results ------------------------------------------------------------------------------
@@ -32,19 +33,13 @@ export interface CheckRequest {
   news: PropertyObject;
 }
 
-/** A validation failure on one property; the engine shows `reason` under the property. */
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
 export interface CheckResult {
   inputs: PropertyObject;
   failures: CheckFailure[];
 }
 
-/** How one property changes. */
-export type DiffKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+/** A validation failure on one property, and how one property changes: the core's own words. */
+export type { CheckFailure, DiffKind } from "../resource";
 
 /** Diff and DiffConfig: `olds` are the previous outputs (the state), `news` the checked inputs. */
 export interface DiffRequest {
@@ -267,8 +262,10 @@ export function serviceErrorOf(error: unknown): ServerErrorResponse {
 }
 
 function statusCodeOf(error: unknown): status {
-  if (error instanceof InvalidRequestError) return status.INVALID_ARGUMENT;
-  if (error instanceof NotFoundError) return status.NOT_FOUND;
+  // The core's errors are matched by name: the core loads only when a call needs it.
+  const name = error instanceof Error ? error.name : "";
+  if (error instanceof InvalidRequestError || name === "InvalidInputError") return status.INVALID_ARGUMENT;
+  if (name === "ResourceNotFoundError") return status.NOT_FOUND;
   if (error instanceof CancelledError) return status.CANCELLED;
   return status.UNKNOWN;
 }

@@ -23,10 +23,12 @@ import {
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { version } from "../../package.json";
 import schema from "../../schema.json";
+import { EngineLog } from "../engineLog";
+import { RESOURCE_TYPE } from "../types";
 import { Cancellation } from "./cancellation";
 import { checkConfig, diffConfig, ProviderConfiguration } from "./config";
-import { EngineLog } from "./engineLog";
 import { InvalidRequestError } from "./errors";
+import { check, create, diff, type HandlerContext, read, remove, update } from "./handlers";
 import {
   checkRequestFrom,
   checkResponseOf,
@@ -43,16 +45,6 @@ import {
   updateRequestFrom,
   updateResponseOf,
 } from "./protocol";
-import {
-  check,
-  create,
-  diff,
-  type HandlerContext,
-  RESOURCE_TYPE,
-  read,
-  remove,
-  update,
-} from "./resourcePolicy";
 
 /** Messages up to the engine's own limit: a policy is small, but a schema or a state need not be. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;

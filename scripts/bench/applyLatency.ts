@@ -13,7 +13,7 @@ import {
   DEFAULT_POLL_SCHEDULE,
   type PollSchedule,
   updateResourcePolicy,
-} from "../../provider/resourcePolicy";
+} from "../../provider/index";
 import { AmpEmulator, emulatorClientConfig } from "../../tests/emulator/server";
 import { realisticPolicy } from "./fixtures";
 import { type BenchSection, type Figure, median } from "./report";
@@ -130,7 +130,7 @@ async function runChain(
     createResourcePolicy(client, { workspaceId, policyDocument: first }, options),
   );
   const updated = await measure(emulator, workspaceId, settleMs, () =>
-    updateResourcePolicy(client, created.result.state, { workspaceId, policyDocument: second }, options),
+    updateResourcePolicy(client, created.result, { workspaceId, policyDocument: second }, options),
   );
   return { create: created.measurement, update: updated.measurement };
 }

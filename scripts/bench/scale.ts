@@ -4,8 +4,8 @@
  */
 import { performance } from "node:perf_hooks";
 import type { CreateResponse, UpdateResponse } from "@pulumi/pulumi/proto/provider_pb";
+import { DEFAULT_POLL_SCHEDULE } from "../../provider/index";
 import type { PropertyObject } from "../../provider/plugin/values";
-import { DEFAULT_POLL_SCHEDULE } from "../../provider/resourcePolicy";
 import { AmpEmulator } from "../../tests/emulator/server";
 import { FakeEngine } from "../../tests/harness/engine";
 import {

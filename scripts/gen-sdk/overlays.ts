@@ -9,9 +9,17 @@ export const CORE_DIRECTORY = "core";
 /** The files of provider/ the SDK copies (a `*` stands for every .ts file of one directory). */
 export const CORE_FILES: readonly string[] = [
   "client.ts",
+  "describe.ts",
+  "engineLog.ts",
   "errors.ts",
-  "resourcePolicy.ts",
+  "fields.ts",
+  "identifiers.ts",
+  "index.ts",
+  "lifecycle.ts",
+  "resource.ts",
   "types.ts",
+  "waits.ts",
+  "writes.ts",
   "policy/*.ts",
   "dynamic/*.ts",
 ];

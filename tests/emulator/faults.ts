@@ -1,5 +1,5 @@
-/** Faults a test switches on and off: throttling, 500s, slow answers and dropped connections. */
-import { internalError, throttlingError } from "./apiErrors";
+/** Faults a test switches on and off: throttling, 500s and conflicts, slow answers and dropped connections. */
+import { conflictError, internalError, throttlingError } from "./apiErrors";
 import type { OperationName } from "./operations";
 
 /** Limits a fault to one operation; without it the fault hits every request. */
@@ -15,6 +15,9 @@ export interface DropOptions extends FaultScope {
 /** When a connection is dropped relative to handling the request. */
 export type DropMoment = "beforeHandling" | "afterHandling";
 
+/** What an injected failure answers: InternalServerException (500), or ConflictException (409). */
+export type InjectedFailure = "internal" | "conflict";
+
 interface Countdown extends FaultScope {
   remaining: number;
 }
@@ -28,7 +31,7 @@ const WINDOW_MS = 1000;
 export class Faults {
   private ratePerSecond: number | undefined;
   private admitted: number[] = [];
-  private failing: Countdown | undefined;
+  private failing: (Countdown & { answer: InjectedFailure }) | undefined;
   private dropping: (Countdown & { afterWrite: boolean }) | undefined;
   private delay: (FaultScope & { ms: number }) | undefined;
 
@@ -38,9 +41,12 @@ export class Faults {
     this.admitted = [];
   }
 
-  /** Answers the next `count` requests (of the scope) with InternalServerException, without handling them. */
-  failNext(count: number, scope: FaultScope = {}): void {
-    this.failing = { remaining: count, ...scope };
+  /**
+   * Answers the next `count` requests (of the scope) with InternalServerException, or with `answer`,
+   * without handling them.
+   */
+  failNext(count: number, scope: FaultScope & { answer?: InjectedFailure } = {}): void {
+    this.failing = { answer: "internal", remaining: count, ...scope };
   }
 
   /** Holds every answer (of the scope) back by `ms`; 0 stops. */
@@ -73,11 +79,12 @@ export class Faults {
     this.admitted.push(now);
   }
 
-  /** Throws InternalServerException when a failure is due for this operation. */
-  takeFailure(operation: OperationName): void {
-    if (take(this.failing, operation)) {
-      throw internalError(`Injected failure of ${operation}: the emulator was told to fail this request.`);
-    }
+  /** Throws the injected failure when one is due for this operation. */
+  takeFailure(operation: OperationName, workspaceId = ""): void {
+    if (!take(this.failing, operation)) return;
+    const message = `Injected failure of ${operation}: the emulator was told to fail this request.`;
+    if (this.failing?.answer === "conflict") throw conflictError(message, workspaceId, "ResourcePolicy");
+    throw internalError(message);
   }
 
   /** Whether, and when, to drop this request's connection. */

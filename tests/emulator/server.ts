@@ -245,7 +245,7 @@ export class AmpEmulator {
       this.checkSignature(request.headers.authorization);
       this.checkRegion(request.headers.authorization, apiRequest.route.workspaceId);
       this.faults.admit(this.clock());
-      this.faults.takeFailure(apiRequest.route.operation);
+      this.faults.takeFailure(apiRequest.route.operation, apiRequest.route.workspaceId);
       const answer = this.service.handle(apiRequest);
       return {
         status: answer.status,

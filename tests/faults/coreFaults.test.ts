@@ -4,14 +4,14 @@ import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
 import fc from "fast-check";
 import { createAmpClient } from "../../provider/client";
-import { AwsampError, AwsRequestError } from "../../provider/errors";
+import { AwsampError, AwsRequestError, PartialWriteError } from "../../provider/errors";
 import {
   createResourcePolicy,
   deleteResourcePolicy,
   type OperationOptions,
   readResourcePolicy,
   updateResourcePolicy,
-} from "../../provider/resourcePolicy";
+} from "../../provider/index";
 import type { ResourcePolicyState } from "../../provider/types";
 import { AmpEmulator, emulatorClientConfig, type OperationName } from "../emulator/server";
 import { policyDocument } from "../harness/session";
@@ -101,7 +101,7 @@ describe("the core under AWS faults", function () {
       const document = policyDocument(workspaceArn);
       emulator.faults.dropNext(3, { operation: "PutResourcePolicy", afterWrite: true });
 
-      const { state } = await createResourcePolicy(client, { workspaceId, policyDocument: document }, FAST);
+      const state = await createResourcePolicy(client, { workspaceId, policyDocument: document }, FAST);
 
       const puts = emulator.log.entries.filter((entry) => entry.operation === "PutResourcePolicy");
       expect(puts).to.have.length(4);
@@ -122,8 +122,9 @@ describe("the core under AWS faults", function () {
         (failure: unknown) => failure,
       );
 
-      expect(error).to.be.instanceOf(AwsRequestError);
-      const failure = error as AwsRequestError;
+      expect(error).to.be.instanceOf(PartialWriteError);
+      const failure = error as PartialWriteError;
+      expect(failure.reason).to.be.instanceOf(AwsRequestError);
       expect(failure.message).to.match(
         new RegExp(`^putting the resource policy on workspace ${workspaceId}: `),
       );
@@ -151,10 +152,11 @@ describe("the core under AWS faults", function () {
       armed.stop();
 
       expect(armed.fired, "the create waited for the workspace").to.equal(true);
-      expect(error).to.be.instanceOf(AwsRequestError);
+      expect(error).to.be.instanceOf(PartialWriteError);
+      expect((error as PartialWriteError).reason).to.be.instanceOf(AwsRequestError);
       const held = emulator.policyOf(settling.workspaceId);
       expect(held?.policyDocument, "the put landed").to.equal(document);
-      const { state } = error as AwsRequestError;
+      const { state } = error as PartialWriteError;
       expect(state, "the failure reports the policy (error.state), so it is not orphaned").to.not.equal(
         undefined,
       );
@@ -164,7 +166,7 @@ describe("the core under AWS faults", function () {
     // The put is guarded by the state's revision, so one that landed shows as a new revision holding this
     // document; unless the failure reports it, the state keeps a revision AWS no longer has.
     it("update: when every answer is lost, reports the revision AWS now holds (error.state)", async () => {
-      const { state } = await createResourcePolicy(
+      const state = await createResourcePolicy(
         client,
         { workspaceId, policyDocument: policyDocument(workspaceArn) },
         FAST,
@@ -182,16 +184,17 @@ describe("the core under AWS faults", function () {
         (failure: unknown) => failure,
       );
 
-      expect(error).to.be.instanceOf(AwsRequestError);
+      expect(error).to.be.instanceOf(PartialWriteError);
+      expect((error as PartialWriteError).reason).to.be.instanceOf(AwsRequestError);
       const held = emulator.policyOf(workspaceId);
       expect(held?.policyDocument, "the put landed").to.equal(next);
-      const { state: reported } = error as AwsRequestError;
+      const { state: reported } = error as PartialWriteError;
       expect(reported, "the failure reports the new revision (error.state)").to.not.equal(undefined);
       expect(reported).to.include({ policyDocument: next, revisionId: held?.revisionId });
     });
 
     it("delete: when every answer is lost, the policy is gone and the next delete succeeds", async () => {
-      const { state } = await createResourcePolicy(
+      const state = await createResourcePolicy(
         client,
         { workspaceId, policyDocument: policyDocument(workspaceArn) },
         FAST,
@@ -253,7 +256,7 @@ async function runSchedule(emulator: AmpEmulator, schedule: FaultSchedule): Prom
     const before =
       schedule.operation === "create"
         ? undefined
-        : (await createResourcePolicy(client, { workspaceId, policyDocument: documents[0] }, FAST)).state;
+        : await createResourcePolicy(client, { workspaceId, policyDocument: documents[0] }, FAST);
     const attempt: Attempt = {
       operation: schedule.operation,
       workspaceId,
@@ -285,7 +288,7 @@ async function operationUnderFault(
   const { workspaceId, policyDocument: document = "" } = attempt;
   switch (attempt.operation) {
     case "create":
-      return (await createResourcePolicy(client, { workspaceId, policyDocument: document }, FAST)).state;
+      return await createResourcePolicy(client, { workspaceId, policyDocument: document }, FAST);
     case "update":
       return updateResourcePolicy(
         client,
@@ -307,7 +310,7 @@ async function outcomeOf(call: Promise<ResourcePolicyState | undefined>): Promis
   } catch (error) {
     expect(error, "the core fails only with its typed errors").to.be.instanceOf(AwsampError);
     const failure = error as AwsampError;
-    return failure.state
+    return failure instanceof PartialWriteError
       ? { succeeded: false, message: failure.message, reported: failure.state }
       : { succeeded: false, message: failure.message };
   }
@@ -338,13 +341,11 @@ async function expectNextStepSucceeds(
         { workspaceId, policyDocument: third },
         FAST,
       )
-    : (
-        await createResourcePolicy(
-          client,
-          { workspaceId, policyDocument: attempt.policyDocument ?? third },
-          FAST,
-        )
-      ).state;
+    : await createResourcePolicy(
+        client,
+        { workspaceId, policyDocument: attempt.policyDocument ?? third },
+        FAST,
+      );
   expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(state.revisionId);
 }
 

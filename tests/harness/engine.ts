@@ -8,7 +8,7 @@ import {
   SetRootResourceResponse,
 } from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import type { LogSeverity } from "../../provider/plugin/engineLog";
+import type { LogSeverity } from "../../provider/engineLog";
 
 /** One line as the engine received it. */
 export interface LoggedLine {

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { status } from "@grpc/grpc-js";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
-import { engineAddressFrom } from "../../provider/plugin/main";
+import { engineAddressFrom } from "../../provider/engineLog";
 import { checkRequest, configureRequest, rejectionOf } from "../harness/messages";
 import { PLUGIN_BINARY, PluginProcess, REPO_ROOT } from "../harness/plugin";
 import { type PluginSession, startSession } from "../harness/session";

@@ -133,10 +133,10 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       expect(error.details).to.include("workspaceId is not known yet");
     });
 
-    it("refuses to overwrite a policy the program does not manage, naming the import command", async () => {
+    it("refuses to overwrite a policy the program does not manage, naming the import command with the resource's name", async () => {
       emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn));
       const error = await rejectionOf(session.plugin.create(createRequest({ urn, properties: inputs() })));
-      expect(error.details).to.include(`pulumi import awsamp:index:ResourcePolicy <name> ${workspaceId}`);
+      expect(error.details).to.include(`pulumi import awsamp:index:ResourcePolicy policy ${workspaceId}`);
       expect(initFailureOf(error)).to.equal(undefined);
     });
   });

@@ -2,6 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 /** The shapes that cross the core's boundary: what a program declares and what the engine keeps in state. */
 
+/** The resource's type token. */
+export const RESOURCE_TYPE = "awsamp:index:ResourcePolicy";
+
 /** What a program declares for one resource policy. */
 export interface ResourcePolicyInputs {
   /** The ID of the workspace the policy is attached to; also the resource's ID. */
@@ -11,9 +14,6 @@ export interface ResourcePolicyInputs {
   /** The region of the workspace, when it is not the provider's. */
   region?: string;
 }
-
-/** The lifecycle states AMP reports for a resource policy. */
-export type PolicyStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
 
 /** What the engine keeps for a resource policy: the inputs and what AWS reported. */
 export interface ResourcePolicyState extends ResourcePolicyInputs {
@@ -27,10 +27,4 @@ export interface RemoteResourcePolicy {
   policyDocument: string;
   policyStatus: string;
   revisionId: string;
-}
-
-/** What a create returns: the resource ID (the workspace ID) and the state. */
-export interface CreateResult {
-  id: string;
-  state: ResourcePolicyState;
 }

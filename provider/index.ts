@@ -1,0 +1,30 @@
+/** The core of the ResourcePolicy resource: its lifecycle over AMP, its waits, its errors and its types. */
+export {
+  type AmpClientConfig,
+  createAmpClient,
+  DEFAULT_MAX_ATTEMPTS,
+  type StaticCredentials,
+} from "./client";
+export { findResourcePolicyByWorkspaceID } from "./describe";
+export * from "./errors";
+export {
+  type CreateOptions,
+  createResourcePolicy,
+  deleteResourcePolicy,
+  readResourcePolicy,
+  updateResourcePolicy,
+} from "./lifecycle";
+export type { RemoteResourcePolicy, ResourcePolicyInputs, ResourcePolicyState } from "./types";
+export {
+  DEFAULT_POLL_SCHEDULE,
+  DEFAULT_TIMEOUT_MS,
+  type Deadline,
+  type OperationOptions,
+  type PollSchedule,
+  startDeadline,
+  statusResourcePolicy,
+  type WaitProgress,
+  type WaitTarget,
+  waitResourcePolicyActive,
+  waitResourcePolicyDeleted,
+} from "./waits";
