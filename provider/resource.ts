@@ -8,7 +8,14 @@ import { InvalidInputError, ResourceNotFoundError } from "./errors";
 import { type Field, type Fields, fieldOf, stringOf } from "./fields";
 import { parseImportId, regionProblem, WORKSPACE_ID_PATTERN } from "./identifiers";
 import type * as LifecycleModule from "./lifecycle";
-import { checkPolicyDocument, equivalent, type PolicyProblem, summarizeAccessChange } from "./policy";
+import {
+  canonicalize,
+  checkPolicyDocument,
+  equivalent,
+  type PolicyProblem,
+  summarizeAccessChange,
+} from "./policy";
+import type { SaidOnce } from "./saidOnce";
 import type { ResourcePolicyInputs, ResourcePolicyState } from "./types";
 import type { OperationOptions } from "./waits";
 
@@ -25,6 +32,10 @@ export interface ResourceContext {
 // --- check ---------------------------------------------------------------------------------------------
 
 export interface CheckRequest {
+  /** The resource, for saying its warnings once: its URN, or "" where the adapter has none. */
+  urn: string;
+  /** What the user has been told already. */
+  said: SaidOnce;
   olds: Fields;
   news: Fields;
 }
@@ -43,8 +54,9 @@ export interface CheckResponse {
 
 /**
  * Validates the inputs. Values not known yet (preview) pass; secrets are checked like any value but never
- * quoted. The lint warnings come only with a document new or changed since the old inputs: a reviewer reads
- * them once, where the change is, not on every preview after.
+ * quoted. The lint warnings come only with a document new or changed since the old inputs, and once per
+ * resource and document as far as `said` remembers: a reviewer reads them once, where the change is, not on
+ * every preview after an import, nor twice when `pulumi up` previews and then updates.
  */
 export function check(request: CheckRequest): CheckResponse {
   const { news } = request;
@@ -74,7 +86,20 @@ export function check(request: CheckRequest): CheckResponse {
   }
   const old = stringOf(fieldOf(request.olds, "policyDocument"));
   const unchanged = old !== undefined && equivalent(old, document.value);
-  return { failures, warnings: unchanged ? [] : warningLines(verdict.warnings, document.secret) };
+  const said =
+    unchanged ||
+    !firstTimeSaid(
+      request.said,
+      `${request.urn}\n${stringOf(workspaceId) ?? ""}`,
+      document.value,
+      verdict.errors.length === 0,
+    );
+  return { failures, warnings: said ? [] : warningLines(verdict.warnings, document.secret) };
+}
+
+/** True the first time a resource's document is checked; a document with errors is not remembered. */
+function firstTimeSaid(said: SaidOnce, resource: string, document: string, valid: boolean): boolean {
+  return !valid || said.firstTime(`${resource}\n${canonicalize(document)}`);
 }
 
 function warningLines(warnings: readonly PolicyProblem[], secret: boolean): string[] {

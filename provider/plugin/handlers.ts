@@ -9,6 +9,7 @@ import { PartialWriteError } from "../errors";
 import type { Fields } from "../fields";
 import type { OperationOptions, ResourcePolicyInputs, ResourcePolicyState, WaitProgress } from "../index";
 import type * as ResourceModule from "../resource";
+import type { SaidOnce } from "../saidOnce";
 import type { ProviderConfiguration } from "./config";
 import { ResourceInitFailedError } from "./errors";
 import type {
@@ -32,10 +33,17 @@ export interface HandlerContext {
   log: EngineLog;
   /** Aborted when the engine cancels; waits stop promptly. */
   signal: AbortSignal;
+  /** What this CLI command has told the user already. */
+  said: SaidOnce;
 }
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
-  const checked = resource().check({ olds: fieldsOf(request.olds), news: fieldsOf(request.news) });
+  const checked = resource().check({
+    urn: request.urn,
+    said: context.said,
+    olds: fieldsOf(request.olds),
+    news: fieldsOf(request.news),
+  });
   for (const line of checked.warnings) await context.log.warning(request.urn, line);
   return { inputs: request.news, failures: checked.failures };
 }

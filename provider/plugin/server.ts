@@ -24,6 +24,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { version } from "../../package.json";
 import schema from "../../schema.json";
 import { EngineLog } from "../engineLog";
+import { saidOnceInCommand } from "../saidOnce";
 import { RESOURCE_TYPE } from "../types";
 import { Cancellation } from "./cancellation";
 import { checkConfig, diffConfig, ProviderConfiguration } from "./config";
@@ -109,6 +110,8 @@ type ServedRpcs = Pick<
 
 class ProviderService {
   readonly cancellation = new Cancellation();
+  /** The CLI is the plugin's parent: its preview and update phases start one plugin each. */
+  private readonly said = saidOnceInCommand(process.ppid);
   private config = new ProviderConfiguration();
 
   constructor(private readonly log: EngineLog) {}
@@ -204,7 +207,10 @@ class ProviderService {
       requireResourceType(request.getUrn());
       const operation = this.cancellation.begin(signal);
       try {
-        return await handle({ config: this.config, log: this.log, signal: operation.signal }, request);
+        return await handle(
+          { config: this.config, log: this.log, signal: operation.signal, said: this.said },
+          request,
+        );
       } finally {
         operation.done();
       }

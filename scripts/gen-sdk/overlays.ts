@@ -17,6 +17,7 @@ export const CORE_FILES: readonly string[] = [
   "index.ts",
   "lifecycle.ts",
   "resource.ts",
+  "saidOnce.ts",
   "types.ts",
   "waits.ts",
   "writes.ts",

@@ -38,6 +38,19 @@ describe("end to end: preview checks the policy", function () {
     expect(emulator.log.entries, "preview calls nothing in AWS").to.deep.equal([]);
   });
 
+  it("says a warning once per command: pulumi up shows it with its preview, not again while it updates", async () => {
+    const workspace = emulator.createWorkspace("once");
+    await project.config({
+      workspaceId: workspace.workspaceId,
+      policyDocument: policyDocument(workspace.arn, { actions: ["aps:GetMetricsMetadata"] }),
+    });
+    const up = await project.must(["up", "--yes"]);
+    const [preview, update] = up.stdout.split(/^Updating \(test\):$/m);
+    expect(preview).to.include("did you mean aps:GetMetricMetadata?");
+    expect(update, "the update phase").to.not.include("did you mean");
+    await project.must(["destroy", "--yes", "--skip-preview"]);
+  });
+
   it("fails on a Resource that names another workspace, with the JSON path, calling nothing in AWS", async () => {
     const workspace = emulator.createWorkspace("target");
     const other = emulator.createWorkspace("other");

@@ -46,7 +46,9 @@ const INVALID_DOCUMENT = JSON.stringify({
 describe("Check through the plugin", function () {
   this.timeout(20_000);
   let session: PluginSession;
-  const urn = resourceUrn("checked");
+  // Each test checks a resource of its own: the plugin says a resource's warnings once per document.
+  let checked = 0;
+  let urn = resourceUrn("checked");
 
   before(async () => {
     session = await startSession();
@@ -54,10 +56,13 @@ describe("Check through the plugin", function () {
   after(async () => {
     await session.stop();
   });
-  beforeEach(() => session.engine.clear());
+  beforeEach(() => {
+    session.engine.clear();
+    urn = resourceUrn(`checked-${++checked}`);
+  });
 
-  async function check(news: PropertyObject) {
-    const response = await session.plugin.check(checkRequest({ urn, news }));
+  async function check(news: PropertyObject, olds: PropertyObject = {}) {
+    const response = await session.plugin.check(checkRequest({ urn, olds, news }));
     return {
       inputs: propertiesOf(response.getInputs()),
       failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -147,6 +152,23 @@ describe("Check through the plugin", function () {
     expect(isSecret(valid.inputs.policyDocument)).to.equal(true);
     const warnings = session.engine.linesFor(urn, "warning").map((line) => line.message);
     expect(warnings).to.deep.equal(["policyDocument is secret, so its 2 lint warning(s) are not shown"]);
+  });
+
+  it("says a document's warnings once: not when it is checked again, nor when the old inputs already had it", async () => {
+    const news = { workspaceId: WORKSPACE_ID, policyDocument: LINTED_DOCUMENT };
+    await check(news);
+    expect(session.engine.linesFor(urn, "warning")).to.have.length(2);
+
+    session.engine.clear();
+    await check(news);
+    expect(session.engine.linesFor(urn, "warning"), "the update after a preview").to.deep.equal([]);
+
+    urn = resourceUrn(`checked-${++checked}`);
+    await check(news, news);
+    expect(session.engine.linesFor(urn, "warning"), "a preview after an import").to.deep.equal([]);
+
+    await check({ ...news, policyDocument: LINTED_DOCUMENT.replace("aps:", "aps:Get") }, news);
+    expect(session.engine.linesFor(urn, "warning").length, "a changed document").to.be.greaterThan(0);
   });
 
   it("sends its lines to the engine named by Attach", async () => {

@@ -13,6 +13,7 @@ import { EngineLog, engineAddressFrom } from "../engineLog";
 import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "../errors";
 import type { Field, Fields } from "../fields";
 import * as resource from "../resource";
+import { saidOnceInProcess } from "../saidOnce";
 import type { ResourcePolicyState } from "../types";
 
 export { ampClientConfigFrom } from "./config";
@@ -27,7 +28,7 @@ export async function check(
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const checked = resource.check({ olds: fieldsOf(olds), news: fieldsOf(news) });
+  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: fieldsOf(news) });
   // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
   for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
   return { inputs: news, failures: checked.failures };
@@ -177,6 +178,9 @@ function withKeptState(error: unknown, properties: Properties): unknown {
     properties: { ...state, [PROVIDER_KEY]: properties[PROVIDER_KEY] },
   });
 }
+
+/** The dynamic-provider process runs under a shell, not as the CLI's child, so it remembers within itself. */
+const said = saidOnceInProcess();
 
 let log: EngineLog | undefined;
 
