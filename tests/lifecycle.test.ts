@@ -1,4 +1,4 @@
-/** The resource-policy core against the AMP emulator, one behaviour per test, named as Terraform's acceptance tests. */
+/** provider/lifecycle: the ResourcePolicy's operations over AMP, against the emulator, named after the behaviour as Terraform names its tests. */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
@@ -41,7 +41,7 @@ function policyDocument(workspaceArn: string, actions: string[] = ["aps:RemoteWr
   });
 }
 
-describe("resourcePolicy", () => {
+describe("lifecycle", () => {
   let emulator: AmpEmulator;
   let client: AmpClient;
   let workspaceId: string;

@@ -132,7 +132,7 @@ const diffCases: Array<{
   },
 ];
 
-describe("the adapters: one definition of the resource", function () {
+describe("resource: one definition through both adapters", function () {
   this.timeout(30_000);
   let emulator: AmpEmulator;
   let plugin: PluginSession;
