@@ -1,7 +1,13 @@
 /** The invariant of every fault test: what the provider reported is what AWS holds, and failures say what failed. */
 import { expect } from "chai";
 import type { AmpEmulator } from "../emulator/server";
-import type { LifecycleOperation } from "./faultSchedules";
+import { policyDocument } from "../harness/session";
+import {
+  applySchedule,
+  describeSchedule,
+  type FaultSchedule,
+  type LifecycleOperation,
+} from "./faultSchedules";
 
 /** A policy as the provider reports it (a result, or the partial state attached to a failure). */
 export interface ReportedPolicy {
@@ -123,4 +129,89 @@ function describeOutcome(outcome: Outcome): string {
 
 function describeHeld(held: ReportedPolicy | undefined): string {
   return held ? `revision ${held.revisionId} (${held.policyStatus})` : "no policy";
+}
+
+/**
+ * One way to drive the lifecycle as the engine would, under faults: through the core in process, or
+ * through the plugin over gRPC. `S` is what the engine records of a policy.
+ */
+export interface LifecycleDriver<S> {
+  create(workspaceId: string, policyDocument: string): Promise<S>;
+  update(recorded: S, workspaceId: string, policyDocument: string): Promise<S>;
+  remove(recorded: S, workspaceId: string): Promise<void>;
+  /** How a call ended, from the engine's point of view; a failure must be one the provider chose. */
+  outcomeOf(call: Promise<S | undefined>): Promise<Outcome>;
+  reportedOf(recorded: S): ReportedPolicy;
+  /** What the engine records from a state a failure reported. */
+  recordedFrom(workspaceId: string, reported: ReportedPolicy): S;
+  /** Called once the faults are cleared, before the engine's next step. */
+  recover?(): void;
+}
+
+/**
+ * One schedule, written once for every driver: sets up what the operation needs, runs it under the fault,
+ * asserts the invariant on what the engine would record, then runs the engine's next step without faults
+ * (a create that recorded nothing is created again, a recorded state is updated to a third document, a
+ * failed delete is retried) and expects it to succeed.
+ */
+export async function runFaultSchedule<S>(
+  emulator: AmpEmulator,
+  schedule: FaultSchedule,
+  driver: LifecycleDriver<S>,
+): Promise<void> {
+  emulator.reset();
+  const { workspaceId, arn } = emulator.createWorkspace();
+  const documents = [
+    policyDocument(arn),
+    policyDocument(arn, { actions: ["aps:QueryMetrics"] }),
+    policyDocument(arn, { actions: ["aps:GetSeries"] }),
+  ] as const;
+  const before = schedule.operation === "create" ? undefined : await driver.create(workspaceId, documents[0]);
+  const attempt: Attempt = {
+    operation: schedule.operation,
+    workspaceId,
+    ...(before ? { before: driver.reportedOf(before) } : {}),
+    ...(schedule.operation === "delete"
+      ? {}
+      : { policyDocument: schedule.operation === "create" ? documents[0] : documents[1] }),
+  };
+  const underFault = async (): Promise<S | undefined> => {
+    switch (schedule.operation) {
+      case "create":
+        return driver.create(workspaceId, documents[0]);
+      case "update":
+        return driver.update(required(before), workspaceId, documents[1]);
+      case "delete":
+        await driver.remove(required(before), workspaceId);
+        return undefined;
+    }
+  };
+  applySchedule(emulator, schedule);
+  const outcome = await driver.outcomeOf(underFault());
+  emulator.faults.clear();
+  driver.recover?.();
+  try {
+    expectProviderMatchesAws(emulator, attempt, outcome);
+    if (schedule.operation === "delete") {
+      if (!outcome.succeeded) await driver.remove(required(before), workspaceId);
+      expect(emulator.policyOf(workspaceId)).to.equal(undefined);
+      return;
+    }
+    const recorded = outcome.reported
+      ? driver.recordedFrom(workspaceId, outcome.reported)
+      : schedule.operation === "update"
+        ? before
+        : undefined;
+    const next = recorded
+      ? await driver.update(recorded, workspaceId, documents[2])
+      : await driver.create(workspaceId, documents[0]);
+    expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(driver.reportedOf(next).revisionId);
+  } catch (error) {
+    throw new Error(`${describeSchedule(schedule)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function required<S>(recorded: S | undefined): S {
+  if (recorded === undefined) throw new Error("an update or delete needs a policy created first");
+  return recorded;
 }

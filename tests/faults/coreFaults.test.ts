@@ -9,16 +9,13 @@ import {
   createResourcePolicy,
   deleteResourcePolicy,
   type OperationOptions,
-  readResourcePolicy,
   updateResourcePolicy,
 } from "../../provider/index";
 import type { ResourcePolicyState } from "../../provider/types";
 import { AmpEmulator, emulatorClientConfig, type OperationName } from "../emulator/server";
 import { policyDocument } from "../harness/session";
-import { type Attempt, expectProviderMatchesAws, type Outcome } from "./consistency";
+import { type LifecycleDriver, type Outcome, runFaultSchedule } from "./consistency";
 import {
-  applySchedule,
-  describeSchedule,
   everyAnswerLost,
   type FaultSchedule,
   faultSchedule,
@@ -238,67 +235,34 @@ function armOnceSeen(
   };
 }
 
-/**
- * One schedule on its own emulator: sets up what the operation needs, runs it under the fault, asserts the
- * invariant, then runs the engine's next step without faults and expects it to succeed.
- */
+/** The core in process, as the plugin and the dynamic provider call it: the state is the engine's record. */
+function coreDriver(client: AmpClient, freshClient: AmpClient): LifecycleDriver<ResourcePolicyState> {
+  // The next step gets a client whose retry quota the faults have not drained, as a next `pulumi up` would.
+  let current = client;
+  return {
+    create: (workspaceId, policyDocument) =>
+      createResourcePolicy(current, { workspaceId, policyDocument }, FAST),
+    update: (recorded, workspaceId, policyDocument) =>
+      updateResourcePolicy(current, { ...recorded, workspaceId }, { workspaceId, policyDocument }, FAST),
+    remove: (recorded) => deleteResourcePolicy(current, recorded, FAST),
+    outcomeOf,
+    reportedOf: (recorded) => recorded,
+    recordedFrom: (workspaceId, reported) => ({ workspaceId, ...reported }),
+    recover: () => {
+      current = freshClient;
+    },
+  };
+}
+
+/** One schedule on its own emulator, with clients of its own. */
 async function runSchedule(emulator: AmpEmulator, schedule: FaultSchedule): Promise<void> {
-  emulator.reset();
-  const { workspaceId, arn } = emulator.createWorkspace();
-  const documents = [
-    policyDocument(arn),
-    policyDocument(arn, { actions: ["aps:QueryMetrics"] }),
-    policyDocument(arn, { actions: ["aps:GetSeries"] }),
-  ] as const;
   const client = createAmpClient(emulatorClientConfig(emulator));
   const freshClient = createAmpClient(emulatorClientConfig(emulator));
   try {
-    const before =
-      schedule.operation === "create"
-        ? undefined
-        : await createResourcePolicy(client, { workspaceId, policyDocument: documents[0] }, FAST);
-    const attempt: Attempt = {
-      operation: schedule.operation,
-      workspaceId,
-      ...(before ? { before } : {}),
-      ...(schedule.operation === "delete"
-        ? {}
-        : { policyDocument: schedule.operation === "create" ? documents[0] : documents[1] }),
-    };
-    applySchedule(emulator, schedule);
-    const outcome = await outcomeOf(operationUnderFault(client, attempt, before));
-    emulator.faults.clear();
-    try {
-      expectProviderMatchesAws(emulator, attempt, outcome);
-      await expectNextStepSucceeds(freshClient, emulator, attempt, outcome, { before, third: documents[2] });
-    } catch (error) {
-      throw new Error(`${describeSchedule(schedule)}: ${(error as Error).message}`, { cause: error });
-    }
+    await runFaultSchedule(emulator, schedule, coreDriver(client, freshClient));
   } finally {
     client.destroy();
     freshClient.destroy();
-  }
-}
-
-async function operationUnderFault(
-  client: AmpClient,
-  attempt: Attempt,
-  before: ResourcePolicyState | undefined,
-): Promise<ResourcePolicyState | undefined> {
-  const { workspaceId, policyDocument: document = "" } = attempt;
-  switch (attempt.operation) {
-    case "create":
-      return await createResourcePolicy(client, { workspaceId, policyDocument: document }, FAST);
-    case "update":
-      return updateResourcePolicy(
-        client,
-        requireState(before),
-        { workspaceId, policyDocument: document },
-        FAST,
-      );
-    case "delete":
-      await deleteResourcePolicy(client, requireState(before), FAST);
-      return undefined;
   }
 }
 
@@ -314,42 +278,4 @@ async function outcomeOf(call: Promise<ResourcePolicyState | undefined>): Promis
       ? { succeeded: false, message: failure.message, reported: failure.state }
       : { succeeded: false, message: failure.message };
   }
-}
-
-/**
- * The next `pulumi up` (or destroy) from what the engine recorded: a create that reported nothing is
- * created again; otherwise the recorded state is updated to a third document; a failed delete is retried.
- */
-async function expectNextStepSucceeds(
-  client: AmpClient,
-  emulator: AmpEmulator,
-  attempt: Attempt,
-  outcome: Outcome,
-  { before, third }: { before: ResourcePolicyState | undefined; third: string },
-): Promise<void> {
-  const { workspaceId } = attempt;
-  if (attempt.operation === "delete") {
-    if (!outcome.succeeded) await deleteResourcePolicy(client, requireState(before), FAST);
-    expect(await readResourcePolicy(client, workspaceId)).to.equal(undefined);
-    return;
-  }
-  const recorded = outcome.reported ?? (attempt.operation === "update" ? before : undefined);
-  const state = recorded
-    ? await updateResourcePolicy(
-        client,
-        { ...recorded, workspaceId },
-        { workspaceId, policyDocument: third },
-        FAST,
-      )
-    : await createResourcePolicy(
-        client,
-        { workspaceId, policyDocument: attempt.policyDocument ?? third },
-        FAST,
-      );
-  expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(state.revisionId);
-}
-
-function requireState(state: ResourcePolicyState | undefined): ResourcePolicyState {
-  if (!state) throw new Error("an update or delete needs the state of a policy created first");
-  return state;
 }

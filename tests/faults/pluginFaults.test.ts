@@ -13,11 +13,9 @@ import {
   resourceUrn,
   updateRequest,
 } from "../harness/messages";
-import { emulatorConfigArgs, type PluginSession, policyDocument, startSession } from "../harness/session";
-import { type Attempt, expectProviderMatchesAws, type Outcome, type ReportedPolicy } from "./consistency";
+import { emulatorConfigArgs, type PluginSession, startSession } from "../harness/session";
+import { type LifecycleDriver, type Outcome, type ReportedPolicy, runFaultSchedule } from "./consistency";
 import {
-  applySchedule,
-  describeSchedule,
   everyAnswerLost,
   type FaultSchedule,
   faultSchedule,
@@ -95,41 +93,30 @@ describe("the plugin under AWS faults", function () {
   }
 });
 
-/**
- * One schedule on one lane: sets up what the operation needs, runs it under the fault, asserts the
- * invariant on what the engine would record, then runs the engine's next step without faults.
- */
-async function runSchedule({ emulator, session }: Lane, schedule: FaultSchedule): Promise<void> {
-  emulator.reset();
-  // A fresh configuration gives fresh AWS clients, whose retry quota earlier schedules have not drained.
-  await session.plugin.configure(configureRequest({ args: emulatorConfigArgs(emulator) }));
-  const { workspaceId, arn } = emulator.createWorkspace();
-  const documents = [
-    policyDocument(arn),
-    policyDocument(arn, { actions: ["aps:QueryMetrics"] }),
-    policyDocument(arn, { actions: ["aps:GetSeries"] }),
-  ] as const;
-  const before =
-    schedule.operation === "create"
-      ? undefined
-      : await createThroughPlugin(session, workspaceId, documents[0]);
-  const attempt: Attempt = {
-    operation: schedule.operation,
-    workspaceId,
-    ...(before ? { before: reportedOf(before) } : {}),
-    ...(schedule.operation === "delete"
-      ? {}
-      : { policyDocument: schedule.operation === "create" ? documents[0] : documents[1] }),
+/** The plugin over gRPC, as the engine calls it: the outputs are the engine's record. */
+function pluginDriver(session: PluginSession): LifecycleDriver<PropertyObject> {
+  return {
+    create: (workspaceId, document) => createThroughPlugin(session, workspaceId, document),
+    update: async (olds, workspaceId, document) => {
+      const news = { workspaceId, policyDocument: document };
+      const response = await session.plugin.update(
+        updateRequest({ urn, id: workspaceId, olds, news, oldInputs: inputsOf(olds) }),
+      );
+      return propertiesOf(response.getProperties());
+    },
+    remove: async (properties, workspaceId) => {
+      await session.plugin.delete(deleteRequest({ urn, id: workspaceId, properties }));
+    },
+    outcomeOf,
+    reportedOf,
+    recordedFrom: (workspaceId, reported) => ({ workspaceId, ...reported }),
   };
-  applySchedule(emulator, schedule);
-  const outcome = await outcomeOf(callUnderFault(session, attempt, before));
-  emulator.faults.clear();
-  try {
-    expectProviderMatchesAws(emulator, attempt, outcome);
-    await expectNextStepSucceeds(session, emulator, attempt, outcome, { before, third: documents[2] });
-  } catch (error) {
-    throw new Error(`${describeSchedule(schedule)}: ${(error as Error).message}`, { cause: error });
-  }
+}
+
+/** One schedule on one lane, with a fresh configuration: fresh AWS clients, whose retry quota is whole. */
+async function runSchedule({ emulator, session }: Lane, schedule: FaultSchedule): Promise<void> {
+  await session.plugin.configure(configureRequest({ args: emulatorConfigArgs(emulator) }));
+  await runFaultSchedule(emulator, schedule, pluginDriver(session));
 }
 
 async function createThroughPlugin(
@@ -141,32 +128,6 @@ async function createThroughPlugin(
     createRequest({ urn, properties: { workspaceId, policyDocument: document } }),
   );
   return propertiesOf(response.getProperties());
-}
-
-/** The RPC of one lifecycle operation; resolves with the outputs the engine would record (none for a delete). */
-async function callUnderFault(
-  session: PluginSession,
-  attempt: Attempt,
-  before: PropertyObject | undefined,
-): Promise<PropertyObject | undefined> {
-  const { workspaceId, policyDocument: document = "" } = attempt;
-  const news = { workspaceId, policyDocument: document };
-  switch (attempt.operation) {
-    case "create":
-      return createThroughPlugin(session, workspaceId, document);
-    case "update": {
-      const olds = requireOutputs(before);
-      const response = await session.plugin.update(
-        updateRequest({ urn, id: workspaceId, olds, news, oldInputs: inputsOf(olds) }),
-      );
-      return propertiesOf(response.getProperties());
-    }
-    case "delete":
-      await session.plugin.delete(
-        deleteRequest({ urn, id: workspaceId, properties: requireOutputs(before) }),
-      );
-      return undefined;
-  }
 }
 
 /**
@@ -189,42 +150,6 @@ async function outcomeOf(call: Promise<PropertyObject | undefined>): Promise<Out
   }
 }
 
-/** The engine's next step: create again when nothing was recorded, else update what was recorded; retry a delete. */
-async function expectNextStepSucceeds(
-  session: PluginSession,
-  emulator: AmpEmulator,
-  attempt: Attempt,
-  outcome: Outcome,
-  { before, third }: { before: PropertyObject | undefined; third: string },
-): Promise<void> {
-  const { workspaceId } = attempt;
-  if (attempt.operation === "delete") {
-    if (!outcome.succeeded) {
-      await session.plugin.delete(
-        deleteRequest({ urn, id: workspaceId, properties: requireOutputs(before) }),
-      );
-    }
-    expect(emulator.policyOf(workspaceId)).to.equal(undefined);
-    return;
-  }
-  const recorded = outcome.reported
-    ? { workspaceId, ...outcome.reported }
-    : attempt.operation === "update"
-      ? before
-      : undefined;
-  let properties: PropertyObject;
-  if (recorded) {
-    const news = { workspaceId, policyDocument: third };
-    const response = await session.plugin.update(
-      updateRequest({ urn, id: workspaceId, olds: recorded, news, oldInputs: inputsOf(recorded) }),
-    );
-    properties = propertiesOf(response.getProperties());
-  } else {
-    properties = await createThroughPlugin(session, workspaceId, attempt.policyDocument ?? third);
-  }
-  expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(reportedOf(properties).revisionId);
-}
-
 function reportedOf(properties: PropertyObject): ReportedPolicy {
   const text = (key: string) => stringOf(readField(properties, key)) ?? "";
   return {
@@ -237,9 +162,4 @@ function reportedOf(properties: PropertyObject): ReportedPolicy {
 function inputsOf(outputs: PropertyObject): PropertyObject {
   const { workspaceId = null, policyDocument: document = null } = outputs;
   return { workspaceId, policyDocument: document };
-}
-
-function requireOutputs(outputs: PropertyObject | undefined): PropertyObject {
-  if (!outputs) throw new Error("an update or delete needs the outputs of a policy created first");
-  return outputs;
 }
