@@ -10,7 +10,10 @@ PLUGIN := bin/pulumi-resource-awsamp
 SDK := sdk/nodejs
 GEN_SDK := build/scripts/gen-sdk/main.js
 SDK_SOURCES := $(shell find $(SDK) -name '*.ts' -not -path '$(SDK)/bin/*' -not -path '*/node_modules/*') $(SDK)/package.json $(SDK)/tsconfig.json
-LAUNCHER := provider/plugin/launcher.sh
+LAUNCHER := packages/plugin/launcher.sh
+# The packages, in the order they build: the core, then the adapters over it.
+PACKAGES := packages/core packages/dynamic packages/plugin
+PACKAGE_SOURCES := $(shell find $(PACKAGES) -name '*.ts' -path '*/src/*') $(PACKAGES:%=%/package.json) $(PACKAGES:%=%/tsconfig.json)
 VERSION = $(shell node -p "require('./package.json').version")
 DIST := dist/pulumi-resource-awsamp-v$(VERSION).tar.gz
 
@@ -64,19 +67,25 @@ $(TOOLS)/pulumi-resource-pulumi-nodejs: $(DEPS)
 	cp node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs $@
 	chmod +x $@
 
-$(DEPS): package.json package-lock.json $(SDK)/package.json
+$(DEPS): package.json package-lock.json $(SDK)/package.json $(PACKAGES:%=%/package.json)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# The SDK is generated from schema.json (`make sdk`, then commit it) and compiled to $(SDK)/bin before the
-# tree, whose tests and examples import it as @awsamp/awsamp (an npm workspace).
-build: $(DEPS) $(SDK)/bin/index.js
+# The packages compile first (tsc -b, each to its bin/), then the SDK generated from schema.json (`make sdk`,
+# then commit it) over @awsamp/dynamic, then the tree, whose tests and examples import them by name (an npm
+# workspace). The plugin's launcher runs packages/plugin, which reads schema.json beside it.
+build: $(DEPS) packages/plugin/bin/main.js $(SDK)/bin/index.js
 	$(TSC) -p tsconfig.json
 	@mkdir -p bin
-	sed 's|@MAIN@|../build/provider/plugin/main.js|' $(LAUNCHER) > $(PLUGIN)
+	sed 's|@MAIN@|../packages/plugin/bin/main.js|' $(LAUNCHER) > $(PLUGIN)
 	chmod +x $(PLUGIN)
 
-$(SDK)/bin/index.js: $(DEPS) $(SDK_SOURCES)
+packages/plugin/bin/main.js: $(DEPS) $(PACKAGE_SOURCES) schema.json
+	$(TSC) -b $(PACKAGES)
+	cp schema.json packages/plugin/bin/schema.json
+	@touch $@
+
+$(SDK)/bin/index.js: $(DEPS) packages/plugin/bin/main.js $(SDK_SOURCES)
 	$(TSC) -p $(SDK)/tsconfig.json
 	@touch $@
 
@@ -110,14 +119,13 @@ emulator: build
 # compiled provider, and the production node_modules (pure JavaScript, so one tarball serves every platform;
 # node must be on PATH where it runs).
 dist: build
-	rm -rf dist/stage && mkdir -p dist/stage/build
-	cp -R build/provider dist/stage/build/provider
-	cp build/package.json build/schema.json dist/stage/build/
-	cp package.json package-lock.json dist/stage/
-	cp -R node_modules dist/stage/node_modules
+	rm -rf dist/stage && mkdir -p dist/stage/node_modules
+	cp -R packages/plugin/bin dist/stage/bin
+	cp -RL node_modules/. dist/stage/node_modules/
+	node -e 'const p=require("./packages/plugin/package.json"); require("fs").writeFileSync("dist/stage/package.json", JSON.stringify({name: "pulumi-resource-awsamp", version: p.version, private: true, dependencies: p.dependencies}, null, 2))'
 	cd dist/stage && npm prune --omit=dev --omit=optional --no-audit --no-fund --loglevel=error
 	find dist/stage/node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete
-	sed 's|@MAIN@|build/provider/plugin/main.js|' $(LAUNCHER) > dist/stage/pulumi-resource-awsamp
+	sed 's|@MAIN@|bin/main.js|' $(LAUNCHER) > dist/stage/pulumi-resource-awsamp
 	chmod +x dist/stage/pulumi-resource-awsamp
 	tar -czf $(DIST) -C dist/stage .
 	rm -rf dist/stage
@@ -128,4 +136,4 @@ bench: build
 	node build/scripts/bench/run.js $(ARGS)
 
 clean:
-	rm -rf build bin dist $(SDK)/bin
+	rm -rf build bin dist $(SDK)/bin $(PACKAGES:%=%/bin) $(PACKAGES:%=%/tsconfig.tsbuildinfo)

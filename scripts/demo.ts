@@ -4,8 +4,8 @@
  * with the `pulumi` CLI where it is on PATH, otherwise with the engine harness making the same calls.
  */
 import path from "node:path";
-import type { PropertyObject } from "../provider/plugin/values";
-import { PROMETHEUS_COMPATIBLE_ACTIONS } from "../provider/policy";
+import { PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
+import type { PropertyObject } from "@awsamp/plugin/values";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../tests/emulator/server";
 import type { FakeEngine } from "../tests/harness/engine";
 import {

@@ -1,8 +1,13 @@
 /** provider/lifecycle: the ResourcePolicy's operations over AMP, against the emulator, named after the behaviour as Terraform names its tests. */
 import type { AmpClient } from "@aws-sdk/client-amp";
-import { expect, use } from "chai";
-import chaiAsPromised from "chai-as-promised";
-import { createAmpClient } from "../provider/client";
+import {
+  createResourcePolicy,
+  deleteResourcePolicy,
+  type OperationOptions,
+  readResourcePolicy,
+  updateResourcePolicy,
+} from "@awsamp/core";
+import { createAmpClient } from "@awsamp/core/client";
 import {
   PartialWriteError,
   PolicyAlreadyExistsError,
@@ -11,15 +16,10 @@ import {
   WaitTimeoutError,
   WorkspaceNotFoundError,
   WriteRefusedError,
-} from "../provider/errors";
-import {
-  createResourcePolicy,
-  deleteResourcePolicy,
-  type OperationOptions,
-  readResourcePolicy,
-  updateResourcePolicy,
-} from "../provider/index";
-import type { ResourcePolicyState } from "../provider/types";
+} from "@awsamp/core/errors";
+import type { ResourcePolicyState } from "@awsamp/core/types";
+import { expect, use } from "chai";
+import chaiAsPromised from "chai-as-promised";
 import { AmpEmulator, emulatorClientConfig } from "./emulator/server";
 
 use(chaiAsPromised);

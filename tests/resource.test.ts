@@ -2,8 +2,9 @@
  * One table of Check and Diff cases through both adapters, the plugin and the dynamic provider, each over
  * gRPC as the engine drives it: the resource is defined once, so both give the same answers.
  */
+
+import type { PropertyObject } from "@awsamp/plugin/values";
 import { expect } from "chai";
-import type { PropertyObject } from "../provider/plugin/values";
 import { dynamicUrn, serializedProvider, startDynamicSession } from "./dynamic/dynamicPlugin";
 import { AmpEmulator } from "./emulator/server";
 import { changesOf, checkRequest, diffRequest, resourceUrn } from "./harness/messages";

@@ -2,8 +2,8 @@
 import { readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { saidOnceInCommand, saidOnceInProcess } from "@awsamp/core/saidOnce";
 import { expect } from "chai";
-import { saidOnceInCommand, saidOnceInProcess } from "../provider/saidOnce";
 
 describe("saidOnce", () => {
   it("in a process: says a key the first time only", () => {

@@ -1,5 +1,5 @@
-/** The basic policy through the dynamic provider: nothing to install but the SDK, no awsamp plugin. */
-import * as awsamp from "@awsamp/awsamp";
+/** The basic policy through the dynamic provider: nothing to install but @awsamp/dynamic, no awsamp plugin. */
+import * as dynamic from "@awsamp/dynamic";
 import * as aws from "@pulumi/aws";
 
 const workspace = new aws.amp.Workspace("example", { alias: "example-workspace" });
@@ -21,7 +21,7 @@ const document = aws.iam.getPolicyDocumentOutput({
   ],
 });
 
-const policy = new awsamp.dynamic.ResourcePolicy("example", {
+const policy = new dynamic.ResourcePolicy("example", {
   workspaceId: workspace.id,
   policyDocument: document.json,
 });

@@ -7,13 +7,13 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AmpClient, DescribeResourcePolicyCommand, PutResourcePolicyCommand } from "@aws-sdk/client-amp";
-import { createAmpClient } from "../../provider/client";
 import {
   createResourcePolicy,
   DEFAULT_POLL_SCHEDULE,
   type PollSchedule,
   updateResourcePolicy,
-} from "../../provider/index";
+} from "@awsamp/core";
+import { createAmpClient } from "@awsamp/core/client";
 import { AmpEmulator, emulatorClientConfig } from "../../tests/emulator/server";
 import { realisticPolicy } from "./fixtures";
 import { type BenchSection, type Figure, median } from "./report";

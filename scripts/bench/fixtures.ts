@@ -1,5 +1,5 @@
 /** Policy documents as programs write them, for the benchmarks that apply or preview many resources. */
-import { PROMETHEUS_COMPATIBLE_ACTIONS } from "../../provider/policy";
+import { PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
 
 /** The account that owns the workspaces in every benchmark. */
 export const OWNER_ACCOUNT = "123456789012";

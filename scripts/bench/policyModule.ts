@@ -1,5 +1,5 @@
 /** Benchmark: canonicalizing and comparing a 100-statement policy document. */
-import { canonicalize, equivalent, PROMETHEUS_COMPATIBLE_ACTIONS } from "../../provider/policy";
+import { canonicalize, equivalent, PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
 import { type BenchSection, median } from "./report";
 
 const WORKSPACE_ARN = "arn:aws:aps:us-east-1:111122223333:workspace/ws-58a9b2c4-6c3d-4e1f-9a0b-2c3d4e5f6a7b";

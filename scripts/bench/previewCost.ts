@@ -2,10 +2,10 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { toStruct } from "@awsamp/plugin/values";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { type CheckResponse, DiffRequest, type DiffResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { toStruct } from "../../provider/plugin/values";
 import { FakeEngine } from "../../tests/harness/engine";
 import { changesOf, checkRequest, configureRequest, resourceUrn } from "../../tests/harness/messages";
 import { realisticPolicy, workspaceArnOf } from "./fixtures";

@@ -3,9 +3,9 @@
  * above 20 requests a second: failures, total time against the bound the throttle sets, requests, memory.
  */
 import { performance } from "node:perf_hooks";
+import { DEFAULT_POLL_SCHEDULE } from "@awsamp/core";
+import type { PropertyObject } from "@awsamp/plugin/values";
 import type { CreateResponse, UpdateResponse } from "@pulumi/pulumi/proto/provider_pb";
-import { DEFAULT_POLL_SCHEDULE } from "../../provider/index";
-import type { PropertyObject } from "../../provider/plugin/values";
 import { AmpEmulator } from "../../tests/emulator/server";
 import { FakeEngine } from "../../tests/harness/engine";
 import {

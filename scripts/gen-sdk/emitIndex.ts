@@ -1,6 +1,6 @@
 /** index.ts, utilities.ts and types/: the package's entry point with lazily loaded members, as Pulumi writes them. */
 import { compareStrings, generatedHeader, lowerFirst, sortedEntries, tokenName } from "./code";
-import { CORE_DIRECTORY, CORE_SUBMODULES, INPUT_TYPES } from "./overlays";
+import { INPUT_TYPES, PACKAGE_SUBMODULES } from "./overlays";
 import type { PackageSchema } from "./schema";
 
 /**
@@ -16,7 +16,7 @@ export function emitIndex(schema: PackageSchema): string {
     ...resources.map(({ name }) => resourceMember(name)),
   ];
   members.sort((a, b) => compareStrings(a.name, b.name));
-  const submodules = ["config", ...Object.keys(CORE_SUBMODULES), "types"].sort(compareStrings);
+  const submodules = ["config", ...Object.keys(PACKAGE_SUBMODULES), "types"].sort(compareStrings);
   return [
     generatedHeader("schema.json"),
     'import * as pulumi from "@pulumi/pulumi";',
@@ -111,9 +111,7 @@ export function emitTypes(): { index: string; input: string } {
     ].join("\n"),
     input: [
       generatedHeader("schema.json"),
-      ...INPUT_TYPES.map(
-        ({ module, names }) => `export type { ${names.join(", ")} } from "../${CORE_DIRECTORY}/${module}";`,
-      ),
+      ...INPUT_TYPES.map(({ module, names }) => `export type { ${names.join(", ")} } from "${module}";`),
       "",
     ].join("\n"),
   };
@@ -136,6 +134,5 @@ function lazyMember(name: string, types: readonly string[]): string[] {
 }
 
 function submodulePath(name: string): string {
-  const core = CORE_SUBMODULES[name];
-  return core === undefined ? `./${name}` : `./${CORE_DIRECTORY}/${core}`;
+  return PACKAGE_SUBMODULES[name] ?? `./${name}`;
 }

@@ -9,7 +9,7 @@ import {
   tokenName,
   tsType,
 } from "./code";
-import { CORE_DIRECTORY, type TypedJsonInput } from "./overlays";
+import type { TypedJsonInput } from "./overlays";
 import type { PropertySpec, ResourceSpec } from "./schema";
 
 /** The text of `<resource>.ts` for one resource of the schema. */
@@ -24,9 +24,7 @@ export function emitResource(
   return [
     generatedHeader("schema.json"),
     'import * as pulumi from "@pulumi/pulumi";',
-    ...[...typed.values()].map(
-      (t) => `import { type ${t.typeName}, ${t.toJson} } from "./${CORE_DIRECTORY}/${t.module}";`,
-    ),
+    ...[...typed.values()].map((t) => `import { type ${t.typeName}, ${t.toJson} } from "${t.module}";`),
     'import * as utilities from "./utilities";',
     "",
     ...docComment(spec.description),

@@ -1,22 +1,23 @@
-/** The Node.js SDK as a set of files, made from schema.json, the core sources and the README template. */
+/** The Node.js SDK as a set of files, made from schema.json and the README template. */
 import { compareStrings, lowerFirst, sortedEntries, tokenName } from "./code";
-import { copyCore } from "./copyCore";
 import { emitConfigIndex, emitConfigVars } from "./emitConfig";
 import { emitIndex, emitTypes, emitUtilities } from "./emitIndex";
 import { emitPackageJson, emitTsconfig, type PackageDependencies } from "./emitPackage";
 import { emitProvider } from "./emitProvider";
 import { emitReadme } from "./emitReadme";
 import { emitResource } from "./emitResource";
-import { TYPED_JSON_INPUTS } from "./overlays";
+import { DYNAMIC_PACKAGE, TYPED_JSON_INPUTS } from "./overlays";
 import type { PackageSchema } from "./schema";
 
 /** Everything the SDK is made from; reading it from disk is main.ts's job, so generation is a pure function. */
 export interface GeneratorInput {
   schema: PackageSchema;
-  /** This repository's package.json: the versions the copied core's packages are pinned to. */
-  rootPackage: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  /** The core's sources by path under provider/ (`policy/index.ts`). */
-  coreSources: ReadonlyMap<string, string>;
+  /** This repository's package.json: its version (the packages'), and the versions it pins. */
+  rootPackage: {
+    version: string;
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   readmeTemplate: string;
   /** Example programs' index.ts by example name, for the README. */
   examples: ReadonlyMap<string, string>;
@@ -32,7 +33,6 @@ const DEV_DEPENDENCIES = ["@types/node", "typescript"];
 export function generateNodejsSdk(input: GeneratorInput, format: Formatter): Map<string, string> {
   const { schema } = input;
   const packageName = schema.language?.nodejs?.packageName ?? `@pulumi/${schema.name}`;
-  const core = copyCore(input.coreSources, packageName);
   const files = new Map<string, string>();
   const addTypeScript = (sdkPath: string, text: string) => files.set(sdkPath, format(sdkPath, text));
 
@@ -47,9 +47,8 @@ export function generateNodejsSdk(input: GeneratorInput, format: Formatter): Map
   addTypeScript("types/index.ts", types.index);
   addTypeScript("types/input.ts", types.input);
   addTypeScript("index.ts", emitIndex(schema));
-  for (const [sdkPath, text] of core.files) files.set(sdkPath, text);
 
-  const dependencies = packageDependencies(schema, input.rootPackage, core.packages);
+  const dependencies = packageDependencies(schema, input.rootPackage);
   files.set("package.json", emitPackageJson(schema, packageName, dependencies));
   files.set("tsconfig.json", emitTsconfig([...files.keys()]));
   files.set("README.md", emitReadme(input.readmeTemplate, schema, packageName, input.examples));
@@ -57,26 +56,17 @@ export function generateNodejsSdk(input: GeneratorInput, format: Formatter): Map
 }
 
 /**
- * The schema's dependencies, then every package the core imports at the version the repository pins,
- * so the SDK and the repository resolve to one copy of each (two copies of @pulumi/pulumi break mocks).
+ * The schema's dependencies, and the package of the SDK's overlays (the dynamic provider) at this
+ * repository's version: the SDK carries no copy of anything.
  */
 function packageDependencies(
   schema: PackageSchema,
   root: GeneratorInput["rootPackage"],
-  corePackages: readonly string[],
 ): PackageDependencies {
-  const fromSchema = schema.language?.nodejs?.dependencies ?? {};
-  const dependencies: Record<string, string> = { ...fromSchema };
-  for (const name of corePackages) {
-    const version = fromSchema[name] ?? root.dependencies?.[name];
-    if (version === undefined) {
-      throw new Error(
-        `generating the SDK's package.json: the core imports ${name}, which package.json does not list ` +
-          "in dependencies; add it there (the SDK pins the same version).",
-      );
-    }
-    dependencies[name] = version;
-  }
+  const dependencies: Record<string, string> = {
+    ...schema.language?.nodejs?.dependencies,
+    [DYNAMIC_PACKAGE]: root.version,
+  };
   const devDependencies: Record<string, string> = { ...schema.language?.nodejs?.devDependencies };
   for (const name of DEV_DEPENDENCIES) {
     const version = root.devDependencies?.[name];

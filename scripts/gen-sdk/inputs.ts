@@ -1,22 +1,17 @@
 /** Reads what the SDK is made from out of the repository, and formats generated TypeScript with biome. */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { compareStrings } from "./code";
 import type { Formatter, GeneratorInput } from "./generate";
-import { CORE_FILES, README_EXAMPLES } from "./overlays";
+import { README_EXAMPLES } from "./overlays";
 import { parsePackageSchema } from "./schema";
 
 /** Where the SDK lives, relative to the repository root. */
 export const SDK_DIR = "sdk/nodejs";
 
-/** Reads schema.json, package.json, the core files, the README template and the README's examples. */
+/** Reads schema.json, package.json, the README template and the README's examples. */
 export function readGeneratorInput(repoRoot: string): GeneratorInput {
   const read = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
-  const coreSources = new Map<string, string>();
-  for (const file of CORE_FILES.flatMap((pattern) => expandCorePattern(repoRoot, pattern))) {
-    coreSources.set(file, read(`provider/${file}`));
-  }
   const examples = new Map<string, string>();
   for (const name of README_EXAMPLES) {
     const file = `examples/${name}/index.ts`;
@@ -29,20 +24,9 @@ export function readGeneratorInput(repoRoot: string): GeneratorInput {
   return {
     schema: parsePackageSchema(read("schema.json")),
     rootPackage: JSON.parse(read("package.json")),
-    coreSources,
     readmeTemplate: read("scripts/gen-sdk/README.template.md"),
     examples,
   };
-}
-
-/** `policy/*.ts` → every .ts file directly in provider/policy/ (tests and declarations aside), sorted. */
-function expandCorePattern(repoRoot: string, pattern: string): string[] {
-  if (!pattern.endsWith("/*.ts")) return [pattern];
-  const directory = pattern.slice(0, -"/*.ts".length);
-  return readdirSync(path.join(repoRoot, "provider", directory))
-    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && !name.endsWith(".test.ts"))
-    .sort(compareStrings)
-    .map((name) => `${directory}/${name}`);
 }
 
 /**

@@ -1,7 +1,8 @@
 /** provider/dynamic/config: the AMP client configuration the dynamic provider reads from the stack config. */
+
+import { ampClientConfigFrom } from "@awsamp/dynamic/config";
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ampClientConfigFrom } from "../../provider/dynamic/config";
 
 /** Stack config as the dynamic provider's `configure` receives it: every key with its namespace. */
 function stackConfig(values: Record<string, string>): pulumi.dynamic.Config {

@@ -1,7 +1,8 @@
 /** provider/dynamic/operations: the dynamic provider's check and diff rules, in process. */
+
+import { check, diff } from "@awsamp/dynamic/operations";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { check, diff } from "../../provider/dynamic/operations";
 
 const WORKSPACE_ID = "ws-12345678-90ab-cdef-1234-567890abcdef";
 const DOCUMENT = JSON.stringify({

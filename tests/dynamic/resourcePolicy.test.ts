@@ -2,9 +2,10 @@
  * The dynamic ResourcePolicy end to end: its serialized provider, run by the dynamic-provider plugin
  * @pulumi/pulumi ships, driven over gRPC as the engine drives it, against the AMP emulator.
  */
+
+import { type PropertyObject, UNKNOWN } from "@awsamp/plugin/values";
 import type { ServiceError } from "@grpc/grpc-js";
 import { expect } from "chai";
-import { type PropertyObject, UNKNOWN } from "../../provider/plugin/values";
 import { AmpEmulator } from "../emulator/server";
 import {
   changesOf,

@@ -12,20 +12,34 @@ describe("end to end: the dynamic provider", function () {
   const e2e = useEndToEnd({ settle: { policyCreateMs: 300, policyDeleteMs: 300 } });
   let emulator: AmpEmulator;
   let project: PulumiProject;
+  let workspace: { workspaceId: string; arn: string };
+  let document: string;
 
   before(async () => {
     if (!e2e.available) return;
     emulator = e2e.emulator;
     // No plugins block, the plugin's folder not on PATH and nothing to download it from: a run that needed
     // the awsamp plugin would fail.
-    project = await e2e.project({ name: "awsamp-dynamic", program: "dynamic", pluginPath: false });
+    project = await e2e.project({
+      name: "awsamp-dynamic",
+      program: "dynamic",
+      pluginPath: false,
+      // What a program that uses the dynamic provider installs: the package and Pulumi.
+      packages: ["@awsamp/dynamic", "@pulumi/pulumi", "typescript"],
+    });
+    workspace = emulator.createWorkspace("dynamic");
+    document = policyDocument(workspace.arn);
+    await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
+  });
+
+  it("needs no plugin: the language host finds none that the program's packages ask for", async () => {
+    // The engine's own log says what the language host answered; with @awsamp/awsamp installed it is not 0.
+    const logged = await project.must(["preview", "-v=7", "--logtostderr"]);
+    const answer = /GetRequiredPlugins\([^)]*\) success: #versions=(\d+)/.exec(logged.stderr)?.[1];
+    expect(answer, "the language host's answer, from the engine's log").to.equal("0");
   });
 
   it("creates, previews with no changes, and destroys the policy", async () => {
-    const workspace = emulator.createWorkspace("dynamic");
-    const document = policyDocument(workspace.arn);
-    await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
-
     const up = await project.must(["up", "--yes"]);
     // Nothing about a plugin, and no notice of the AWS SDK's in the program's output.
     expect(up.stdout + up.stderr).to.not.match(/awsamp.*plugin|resource-awsamp|NodeVersionSupportWarning/i);

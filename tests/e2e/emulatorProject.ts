@@ -24,6 +24,8 @@ export interface EmulatorProjectOptions {
   /** Declare the awsamp plugin in Pulumi.yaml; true by default. */
   pluginPath?: boolean;
   env?: Record<string, string>;
+  /** The packages the program's node_modules holds; all of the repository's when absent. */
+  packages?: readonly string[];
 }
 
 /** A suite's CLI, emulator and projects, valid inside its tests and its own hooks. */
@@ -84,6 +86,7 @@ export function useEndToEnd(emulatorOptions: AmpEmulatorOptions = {}): EndToEnd 
           program: e2eProgram(options.program ?? "policy"),
           ...(options.pluginPath === undefined ? {} : { pluginPath: options.pluginPath }),
           ...(options.env ? { env: options.env } : {}),
+          ...(options.packages ? { packages: options.packages } : {}),
         }),
       );
       await project.config(

@@ -3,8 +3,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { DescribeWorkspaceCommand } from "@aws-sdk/client-amp";
+import { createAmpClient } from "@awsamp/core/client";
 import { expect } from "chai";
-import { createAmpClient } from "../../provider/client";
 
 const MAIN = join(__dirname, "main.js");
 

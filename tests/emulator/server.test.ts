@@ -20,10 +20,10 @@ import {
   ThrottlingException,
   ValidationException,
 } from "@aws-sdk/client-amp";
+import { createAmpClient } from "@awsamp/core/client";
 import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import { createAmpClient } from "../../provider/client";
 import {
   AmpEmulator,
   DEFAULT_MAX_POLICY_DOCUMENT_BYTES,

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AmpClientConfig, StaticCredentials } from "../../provider/client";
+import type { AmpClientConfig, StaticCredentials } from "@awsamp/core/client";
 import { ApiError, accessDeniedError, internalError, notFoundError } from "./apiErrors";
 import { Faults } from "./faults";
 import { AmpService, type ApiRequest, type OperationName, routeOf } from "./operations";

@@ -86,11 +86,19 @@ describe("examples", () => {
     ]);
     for (const name of exampleNames) {
       expect(readExample(name, "Pulumi.yaml"), name).to.match(/^runtime: nodejs$/m);
-      expect(readExample(name, "index.ts"), name).to.include('import * as awsamp from "@awsamp/awsamp";');
+      // The dynamic provider has a package of its own, which names no plugin; the others use the SDK.
+      const ours =
+        name === "dynamic"
+          ? { "@awsamp/dynamic": "file:../../packages/dynamic" }
+          : { "@awsamp/awsamp": "file:../../sdk/nodejs" };
+      const [[packageName]] = Object.entries(ours);
+      expect(readExample(name, "index.ts"), name).to.match(
+        new RegExp(`import \\* as \\w+ from "${packageName}";`),
+      );
       const manifest = JSON.parse(readExample(name, "package.json"));
       const usesAws = readExample(name, "index.ts").includes('from "@pulumi/aws"');
       expect(manifest.dependencies, name).to.deep.equal({
-        "@awsamp/awsamp": "file:../../sdk/nodejs",
+        ...ours,
         ...(usesAws ? { "@pulumi/aws": root.devDependencies["@pulumi/aws"] } : {}),
         "@pulumi/pulumi": root.dependencies["@pulumi/pulumi"],
       });
@@ -236,7 +244,7 @@ describe("examples/import", () => {
 });
 
 describe("examples/dynamic", () => {
-  it("registers the basic policy as a dynamic resource, whose serialized provider loads the SDK by name", async () => {
+  it("registers the basic policy as a dynamic resource, whose serialized provider loads @awsamp/dynamic by name", async () => {
     const run = await runExample("dynamic");
 
     const policy = onlyOfType(run, DYNAMIC_TOKEN);
@@ -245,7 +253,7 @@ describe("examples/dynamic", () => {
       workspaceId: workspaceIdFor("example"),
       policyDocument: expectedDocument({ AWS: ACCOUNT_ID }, ALL_ACTIONS, "example"),
     });
-    expect(provider).to.be.a("string").and.include('SDK_PACKAGE: "@awsamp/awsamp"');
+    expect(provider).to.be.a("string").and.include('DYNAMIC_PACKAGE: "@awsamp/dynamic"');
     expect(provider).not.to.match(/AmpClient|createAmpClient|@aws-sdk/);
     expect(run.resources.some((resource) => resource.type === PLUGIN_TOKEN)).to.equal(false);
   });

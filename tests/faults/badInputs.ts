@@ -3,14 +3,15 @@
  * strings, JSON of anything, almost-valid policies with random mutations, and every property of any type
  * (numbers, objects, nulls, unknown sentinels, secret wrappers, other Pulumi special objects).
  */
-import fc from "fast-check";
+
 import {
   type PropertyObject,
   type PropertyValue,
   SECRET_SIG_KEY,
   secret,
   UNKNOWN,
-} from "../../provider/plugin/values";
+} from "@awsamp/plugin/values";
+import fc from "fast-check";
 import { type Json, WORKSPACE_ID } from "../policy/documents";
 import { documentModel, render } from "../policy/generators";
 

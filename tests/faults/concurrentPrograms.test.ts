@@ -1,13 +1,13 @@
 /** Two programs managing the same workspace's policy from the same state: one change wins, the other conflicts loudly. */
 import type { AmpClient } from "@aws-sdk/client-amp";
+import { createResourcePolicy, type OperationOptions, updateResourcePolicy } from "@awsamp/core";
+import { createAmpClient } from "@awsamp/core/client";
+import { PartialWriteError, PolicyAlreadyExistsError, PolicyConflictError } from "@awsamp/core/errors";
+import type { ResourcePolicyState } from "@awsamp/core/types";
+import type { PropertyObject } from "@awsamp/plugin/values";
 import type { ServiceError } from "@grpc/grpc-js";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import { createAmpClient } from "../../provider/client";
-import { PartialWriteError, PolicyAlreadyExistsError, PolicyConflictError } from "../../provider/errors";
-import { createResourcePolicy, type OperationOptions, updateResourcePolicy } from "../../provider/index";
-import type { PropertyObject } from "../../provider/plugin/values";
-import type { ResourcePolicyState } from "../../provider/types";
 import { AmpEmulator, emulatorClientConfig } from "../emulator/server";
 import { createRequest, initFailureOf, propertiesOf, resourceUrn, updateRequest } from "../harness/messages";
 import { type PluginSession, policyDocument, startSession } from "../harness/session";

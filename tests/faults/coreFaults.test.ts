@@ -1,17 +1,17 @@
 /** The core with a real AmpClient under 500s, dropped connections and throttling: state and AWS stay in step. */
 import type { AmpClient } from "@aws-sdk/client-amp";
-import { expect, use } from "chai";
-import chaiAsPromised from "chai-as-promised";
-import fc from "fast-check";
-import { createAmpClient } from "../../provider/client";
-import { AwsampError, AwsRequestError, PartialWriteError } from "../../provider/errors";
 import {
   createResourcePolicy,
   deleteResourcePolicy,
   type OperationOptions,
   updateResourcePolicy,
-} from "../../provider/index";
-import type { ResourcePolicyState } from "../../provider/types";
+} from "@awsamp/core";
+import { createAmpClient } from "@awsamp/core/client";
+import { AwsampError, AwsRequestError, PartialWriteError } from "@awsamp/core/errors";
+import type { ResourcePolicyState } from "@awsamp/core/types";
+import { expect, use } from "chai";
+import chaiAsPromised from "chai-as-promised";
+import fc from "fast-check";
 import { AmpEmulator, emulatorClientConfig, type OperationName } from "../emulator/server";
 import { policyDocument } from "../harness/session";
 import { type LifecycleDriver, type Outcome, runFaultSchedule } from "./consistency";

@@ -1,10 +1,11 @@
 /** Check and Diff fed 10,000 random inputs through one plugin process: each answers in time, and the plugin lives on. */
+
+import type { PropertyObject } from "@awsamp/plugin/values";
 import type { CallOptions, ClientUnaryCall, Metadata as MetadataType, ServiceError } from "@grpc/grpc-js";
 import { Metadata, status } from "@grpc/grpc-js";
 import type { CheckResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
 import fc from "fast-check";
-import type { PropertyObject } from "../../provider/plugin/values";
 import { checkRequest, configureRequest, diffRequest, resourceUrn } from "../harness/messages";
 import { type PluginSession, startSession } from "../harness/session";
 import { idValue, inputsValue, stateValue } from "./badInputs";

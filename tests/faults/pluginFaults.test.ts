@@ -1,8 +1,9 @@
 /** The plugin over gRPC under AWS faults: each call answers success or a clear error, and the engine's state matches AWS. */
+
+import { type PropertyObject, readField, stringOf } from "@awsamp/plugin/values";
 import { type ServiceError, status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import fc from "fast-check";
-import { type PropertyObject, readField, stringOf } from "../../provider/plugin/values";
 import { AmpEmulator } from "../emulator/server";
 import {
   configureRequest,

@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isSecret, type PropertyObject, secret } from "@awsamp/plugin/values";
 import type { Metadata, ServiceError } from "@grpc/grpc-js";
 import { expect } from "chai";
-import { isSecret, type PropertyObject, secret } from "../../provider/plugin/values";
 import { AmpEmulator } from "../emulator/server";
 import { FakeEngine } from "../harness/engine";
 import {

@@ -1,4 +1,6 @@
 /** A stand-in for the Pulumi engine's Engine service: it collects the log lines a plugin sends. */
+
+import type { LogSeverity } from "@awsamp/core/engineLog";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { EngineService, type IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import {
@@ -8,7 +10,6 @@ import {
   SetRootResourceResponse,
 } from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import type { LogSeverity } from "../../provider/engineLog";
 
 /** One line as the engine received it. */
 export interface LoggedLine {

@@ -1,4 +1,6 @@
 /** Requests built as the engine builds them, and decoders for what the plugin answers. */
+
+import { fromStruct, type PropertyObject, toStruct } from "@awsamp/plugin/values";
 import type { ServiceError } from "@grpc/grpc-js";
 import {
   CheckRequest,
@@ -14,7 +16,6 @@ import {
 } from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { fromStruct, type PropertyObject, toStruct } from "../../provider/plugin/values";
 
 /** The stack and project every fixture URN belongs to. */
 const URN_PREFIX = "urn:pulumi:test::awsamp-test::";

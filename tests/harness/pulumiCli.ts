@@ -75,6 +75,11 @@ export interface ProjectOptions {
   pluginPath?: boolean;
   /** Added to the CLI's environment. */
   env?: Record<string, string>;
+  /**
+   * The packages the program's node_modules holds, linked from the repository's; all of the repository's
+   * node_modules when absent. (Their own dependencies still resolve from the repository.)
+   */
+  packages?: readonly string[];
 }
 
 /**
@@ -105,7 +110,7 @@ export class PulumiProject {
       JSON.stringify({ name: options.name, private: true, main: "index.ts" }, null, 2),
     );
     await copyFile(options.program, path.join(dir, "index.ts"));
-    await symlink(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    await linkNodeModules(dir, options.packages);
     const env = {
       ...environmentWithoutAws(),
       // The CLI finds its language host beside itself; the tools folder comes first for CLIs on PATH too.
@@ -204,6 +209,16 @@ export class PulumiProject {
 
   async dispose(): Promise<void> {
     await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+async function linkNodeModules(dir: string, packages: readonly string[] | undefined): Promise<void> {
+  const repository = path.join(REPO_ROOT, "node_modules");
+  if (!packages) return symlink(repository, path.join(dir, "node_modules"));
+  for (const name of packages) {
+    const link = path.join(dir, "node_modules", name);
+    await mkdir(path.dirname(link), { recursive: true });
+    await symlink(path.join(repository, name), link);
   }
 }
 

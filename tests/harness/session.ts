@@ -1,6 +1,6 @@
 /** One engine and one plugin for a describe block, configured for an AMP emulator, plus shared fixtures. */
 
-import { type PropertyObject, secret } from "../../provider/plugin/values";
+import { type PropertyObject, secret } from "@awsamp/plugin/values";
 import { EMULATOR_CREDENTIALS } from "../emulator/server";
 import { FakeEngine } from "./engine";
 import { configureRequest } from "./messages";

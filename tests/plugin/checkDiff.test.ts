@@ -1,6 +1,7 @@
 /** Check and Diff through the plugin: validation on property paths, lint and access lines to the engine, semantic diffs. */
+
+import { isSecret, type PropertyObject, secret, UNKNOWN } from "@awsamp/plugin/values";
 import { expect } from "chai";
-import { isSecret, type PropertyObject, secret, UNKNOWN } from "../../provider/plugin/values";
 import { FakeEngine } from "../harness/engine";
 import {
   changesOf,

@@ -1,7 +1,8 @@
 /** Provider configuration through the plugin: CheckConfig, DiffConfig, and Configure by variables, args or environment. */
+
+import { isSecret, secret, UNKNOWN } from "@awsamp/plugin/values";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
-import { isSecret, secret, UNKNOWN } from "../../provider/plugin/values";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
 import {
   changesOf,

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { engineAddressFrom } from "@awsamp/core/engineLog";
 import { status } from "@grpc/grpc-js";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
-import { engineAddressFrom } from "../../provider/engineLog";
 import { checkRequest, configureRequest, rejectionOf } from "../harness/messages";
 import { PLUGIN_BINARY, PluginProcess, REPO_ROOT } from "../harness/plugin";
 import { type PluginSession, startSession } from "../harness/session";
@@ -69,7 +69,7 @@ describe("plugin launch", function () {
   });
 
   it("starts without loading the AWS SDK or the @pulumi/pulumi runtime", async () => {
-    const server = path.join(REPO_ROOT, "build", "provider", "plugin", "server.js");
+    const server = path.join(REPO_ROOT, "packages", "plugin", "bin", "server.js");
     const script = `
       require(${JSON.stringify(server)}).startPluginServer().then(async (s) => {
         const loaded = Object.keys(require.cache);

@@ -1,7 +1,8 @@
 /** A ResourcePolicy through the plugin against the AMP emulator: create, read (import, refresh), update, delete. */
+
+import { isSecret, type PropertyObject, secret, UNKNOWN, unwrapSecret } from "@awsamp/plugin/values";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
-import { isSecret, type PropertyObject, secret, UNKNOWN, unwrapSecret } from "../../provider/plugin/values";
 import { AmpEmulator } from "../emulator/server";
 import {
   changesOf,

@@ -1,12 +1,13 @@
 /** canonicalize and equivalent: what counts as the same document, and what does not. */
-import { expect } from "chai";
+
 import {
   canonicalize,
   equivalent,
   type PolicyDocument,
   PolicyDocumentSyntaxError,
   validatePolicyDocument,
-} from "../../provider/policy";
+} from "@awsamp/core/policy";
+import { expect } from "chai";
 import { documentText, type Json, statement, WORKSPACE_ARN } from "./documents";
 
 /** One statement's document, with these fields changed. */

@@ -1,7 +1,7 @@
 /** Shared test documents: a workspace, a clean statement to vary, and the fixture corpus. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PolicyContext, PolicyProblem } from "../../provider/policy";
+import type { PolicyContext, PolicyProblem } from "@awsamp/core/policy";
 
 export const WORKSPACE_ID = "ws-58a9b2c4-6c3d-4e1f-9a0b-2c3d4e5f6a7b";
 export const WORKSPACE_ACCOUNT = "111122223333";

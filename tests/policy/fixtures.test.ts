@@ -1,6 +1,7 @@
 /** The fixture corpus: real-world and tricky documents with the verdicts and equalities they must get. */
+
+import { checkPolicyDocument, equivalent } from "@awsamp/core/policy";
 import { expect } from "chai";
-import { checkPolicyDocument, equivalent } from "../../provider/policy";
 import { pathsOf, readFixture, readManifest } from "./documents";
 
 const manifest = readManifest();

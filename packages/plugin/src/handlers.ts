@@ -1,0 +1,203 @@
+/**
+ * The plugin's resource handlers, in the order the engine calls them: each turns the engine's property maps
+ * into the core's fields, calls the core's resource, and turns the answer back (secrets re-wrapped, lines
+ * sent to the engine's log, a partial write as ErrorResourceInitFailed). Nothing is decided here.
+ */
+
+import type { EngineLog } from "@awsamp/core/engineLog";
+import { PartialWriteError } from "@awsamp/core/errors";
+import type { Fields } from "@awsamp/core/fields";
+import type { OperationOptions, ResourcePolicyInputs, ResourcePolicyState, WaitProgress } from "@awsamp/core";
+import type * as ResourceModule from "@awsamp/core/resource";
+import type { SaidOnce } from "@awsamp/core/saidOnce";
+import type { ProviderConfiguration } from "./config";
+import { ResourceInitFailedError } from "./errors";
+import type {
+  CheckRequest,
+  CheckResult,
+  CreateRequest,
+  CreateResult,
+  DeleteRequest,
+  DiffRequest,
+  DiffResult,
+  ReadRequest,
+  ReadResult,
+  UpdateRequest,
+  UpdateResult,
+} from "./protocol";
+import { type PropertyObject, readField, secretKeysOf, UNKNOWN, withSecrets } from "./values";
+
+/** What every handler works with: the provider's configuration, the engine's log, and the operation's signal. */
+export interface HandlerContext {
+  config: ProviderConfiguration;
+  log: EngineLog;
+  /** Aborted when the engine cancels; waits stop promptly. */
+  signal: AbortSignal;
+  /** What this CLI command has told the user already. */
+  said: SaidOnce;
+}
+
+export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
+  const checked = resource().check({
+    urn: request.urn,
+    said: context.said,
+    olds: fieldsOf(request.olds),
+    news: fieldsOf(request.news),
+  });
+  for (const line of checked.warnings) await context.log.warning(request.urn, line);
+  return { inputs: request.news, failures: checked.failures };
+}
+
+export async function diff(context: HandlerContext, request: DiffRequest): Promise<DiffResult> {
+  const diffed = resource().diff({
+    olds: fieldsOf(request.olds),
+    news: fieldsOf(request.news),
+    providerRegion: context.config.region,
+  });
+  for (const line of diffed.accessChange) await context.log.info(request.urn, line);
+  return { detailedDiff: diffed.detailedDiff, deleteBeforeReplace: diffed.deleteBeforeReplace };
+}
+
+/** In preview nothing is called: the planned outputs are the inputs with what only AWS knows unknown. */
+export async function create(context: HandlerContext, request: CreateRequest): Promise<CreateResult> {
+  if (request.preview) return { id: "", properties: plannedProperties(request.properties) };
+  const secretKeys = secretKeysOf(request.properties);
+  try {
+    const created = await resource().create(resourceContext(context), {
+      name: resourceNameOf(request.urn),
+      inputs: fieldsOf(request.properties),
+      options: operationOptions(context, request),
+    });
+    return { id: created.id, properties: propertiesOf(created.state, secretKeys) };
+  } catch (error) {
+    throw partialFailureOf(error, request.properties, secretKeys);
+  }
+}
+
+export async function read(context: HandlerContext, request: ReadRequest): Promise<ReadResult> {
+  const found = await resource().read(resourceContext(context), {
+    id: request.id,
+    state: fieldsOf(request.properties),
+    inputs: fieldsOf(request.inputs),
+    signal: context.signal,
+  });
+  if (!found) return { exists: false };
+  const secretKeys = [...new Set([...secretKeysOf(request.properties), ...secretKeysOf(request.inputs)])];
+  return {
+    exists: true,
+    id: found.id,
+    properties: propertiesOf(found.state, secretKeys),
+    inputs: inputsOf(found.inputs, secretKeys),
+  };
+}
+
+export async function update(context: HandlerContext, request: UpdateRequest): Promise<UpdateResult> {
+  if (request.preview) return { properties: plannedProperties(request.news) };
+  const secretKeys = secretKeysOf(request.news);
+  try {
+    const state = await resource().update(resourceContext(context), {
+      id: request.id,
+      olds: fieldsOf(request.olds),
+      news: fieldsOf(request.news),
+      options: operationOptions(context, request),
+    });
+    return { properties: propertiesOf(state, secretKeys) };
+  } catch (error) {
+    throw partialFailureOf(error, request.news, secretKeys);
+  }
+}
+
+export async function remove(context: HandlerContext, request: DeleteRequest): Promise<void> {
+  await resource().remove(resourceContext(context), {
+    id: request.id,
+    state: fieldsOf(request.properties),
+    options: operationOptions(context, request),
+  });
+}
+
+// --- translation ---------------------------------------------------------------------------------------
+
+function fieldsOf(properties: PropertyObject): Fields {
+  return Object.fromEntries(Object.keys(properties).map((key) => [key, readField(properties, key)]));
+}
+
+function resourceContext(context: HandlerContext): ResourceModule.ResourceContext {
+  return {
+    clientFor: (region) => context.config.clientFor(region),
+    providerRegion: context.config.region,
+  };
+}
+
+/** The resource's name: the last part of its URN (`urn:pulumi:STACK::PROJECT::TYPE::NAME`). */
+function resourceNameOf(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+/** The outputs a preview plans: the inputs as given, and what only AWS can tell as unknown. */
+function plannedProperties(inputs: PropertyObject): PropertyObject {
+  return { ...inputs, policyStatus: UNKNOWN, revisionId: UNKNOWN };
+}
+
+/** The state as outputs, with the properties that came in secret kept secret. */
+function propertiesOf(state: ResourcePolicyState, secretKeys: readonly string[]): PropertyObject {
+  const properties: PropertyObject = {
+    workspaceId: state.workspaceId,
+    policyDocument: state.policyDocument,
+    policyStatus: state.policyStatus,
+    revisionId: state.revisionId,
+    ...(state.region ? { region: state.region } : {}),
+  };
+  return withSecrets(properties, secretKeys);
+}
+
+function inputsOf(inputs: ResourcePolicyInputs, secretKeys: readonly string[]): PropertyObject {
+  const properties: PropertyObject = {
+    workspaceId: inputs.workspaceId,
+    policyDocument: inputs.policyDocument,
+    ...(inputs.region ? { region: inputs.region } : {}),
+  };
+  return withSecrets(properties, secretKeys);
+}
+
+/** The core's options for one operation: deadline, cancellation, and status lines to the engine. */
+function operationOptions(
+  context: HandlerContext,
+  request: { urn: string; timeoutSeconds: number },
+): OperationOptions {
+  return {
+    ...(request.timeoutSeconds > 0 ? { timeoutMs: request.timeoutSeconds * 1000 } : {}),
+    signal: context.signal,
+    onProgress: (progress) => {
+      if (stillWaiting(progress)) context.log.status(request.urn, statusLine(progress));
+    },
+  };
+}
+
+/** A poll that saw the target ends the wait; only the polls before it are worth a status line. */
+function stillWaiting(progress: WaitProgress): boolean {
+  return progress.target === "deleted" ? progress.status !== "gone" : progress.status !== progress.target;
+}
+
+/** "waiting for the resource policy on ws-… to become ACTIVE (UPDATING), 12s" */
+export function statusLine(progress: WaitProgress): string {
+  const goal = progress.target === "deleted" ? "be deleted" : `become ${progress.target}`;
+  const seconds = Math.floor(progress.elapsedMs / 1000);
+  return `waiting for the resource policy on ${progress.workspaceId} to ${goal} (${progress.status}), ${seconds}s`;
+}
+
+/** A write AWS accepted, after which the operation failed, is handed to the engine with the state that exists. */
+function partialFailureOf(error: unknown, inputs: PropertyObject, secretKeys: readonly string[]): unknown {
+  if (!(error instanceof PartialWriteError)) return error;
+  return new ResourceInitFailedError(
+    error.message,
+    error.state.workspaceId,
+    propertiesOf(error.state, secretKeys),
+    inputs,
+  );
+}
+
+// The core's resource and its policy module load when a call first needs them (and the AWS SDK only when
+// one reaches AWS), so the plugin answers its first RPCs without paying for them.
+function resource(): typeof ResourceModule {
+  return require("@awsamp/core/resource");
+}
