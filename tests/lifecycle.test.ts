@@ -1,4 +1,4 @@
-/** provider/lifecycle: the ResourcePolicy's operations over AMP, against the emulator, named after the behaviour as Terraform names its tests. */
+/** @awsamp/core lifecycle: the ResourcePolicy's operations over AMP, against the emulator, named after the behaviour as Terraform names its tests. */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import {
   createResourcePolicy,

@@ -21,6 +21,7 @@ interface Inputs {
   workspaceId?: string;
   policyDocument?: string;
   region?: string | number;
+  acceptedWarnings?: string[];
 }
 
 /** What the engine saw of one Check: the failures by property and reason, and the warning lines. */
@@ -80,6 +81,25 @@ const checkCases: Array<{ title: string; olds?: Inputs; news: Inputs; expected: 
       warnings: [
         'policyDocument $.Statement[0].Action[0]: "aps:GetMetricsMetadata" is not an action — did you mean aps:GetMetricMetadata? AMP ignores it as written.',
       ],
+    },
+  },
+  {
+    title: "a warning of a rule the resource has accepted, which is not said",
+    news: {
+      workspaceId: WORKSPACE,
+      policyDocument: policyDocument(ARN, { principal: OWN_ACCOUNT, actions: ["aps:GetSeriess"] }),
+      acceptedWarnings: ["unknown-action"],
+    },
+    expected: { failures: [], warnings: [] },
+  },
+  {
+    title: "an accepted warning that names no lint rule",
+    news: { workspaceId: WORKSPACE, policyDocument: DOCUMENT, acceptedWarnings: ["kms"] },
+    expected: {
+      failures: [
+        'acceptedWarnings: acceptedWarnings[0]: "kms" is not a lint rule; use one of duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms',
+      ],
+      warnings: [],
     },
   },
   {

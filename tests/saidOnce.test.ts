@@ -1,4 +1,4 @@
-/** provider/saidOnce: what the user was told already, within a process and across one CLI command's plugins. */
+/** @awsamp/core saidOnce: what the user was told already, within a process and across one CLI command's plugins. */
 import { readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -17,9 +17,11 @@ export function docComment(text: string | undefined, indent = ""): string[] {
   return [`${indent}/**`, ...lines.map((line) => `${indent} *${line ? ` ${line}` : ""}`), `${indent} */`];
 }
 
-/** The TypeScript type of a primitive schema type. */
+/** The TypeScript type of a primitive schema type, or of a list of one. */
 export function tsType(spec: PropertySpec): string {
   switch (spec.type) {
+    case "array":
+      return `${tsType({ type: spec.items?.type ?? "string" })}[]`;
     case "string":
       return "string";
     case "boolean":

@@ -4,7 +4,9 @@
 export type PrimitiveType = "string" | "boolean" | "integer" | "number";
 
 export interface PropertySpec {
-  type: PrimitiveType;
+  /** A primitive, or a list of one (`items`). */
+  type: PrimitiveType | "array";
+  items?: { type: PrimitiveType };
   description?: string;
   secret?: boolean;
   willReplaceOnChanges?: boolean;
@@ -80,8 +82,13 @@ function checkProperties(owner: string, resource: ResourceSpec): void {
 function checkPropertyMap(owner: string, properties: Record<string, unknown> | undefined): void {
   for (const [name, spec] of Object.entries(properties ?? {})) {
     const type = isRecord(spec) ? spec.type : undefined;
-    if (typeof type !== "string" || !PRIMITIVES.includes(type) || (isRecord(spec) && "$ref" in spec)) {
-      throw unsupported(`property ${name} of ${owner} is not of a primitive type`, "give it type string");
+    const items = isRecord(spec) && isRecord(spec.items) ? spec.items.type : undefined;
+    const primitive = (value: unknown) => typeof value === "string" && PRIMITIVES.includes(value);
+    if (!(primitive(type) || (type === "array" && primitive(items))) || (isRecord(spec) && "$ref" in spec)) {
+      throw unsupported(
+        `property ${name} of ${owner} is neither of a primitive type nor a list of one`,
+        "give it type string",
+      );
     }
   }
 }

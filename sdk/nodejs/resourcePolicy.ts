@@ -79,6 +79,7 @@ export class ResourcePolicy extends pulumi.CustomResource {
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as ResourcePolicyState | undefined;
+      resourceInputs.acceptedWarnings = state?.acceptedWarnings;
       resourceInputs.policyDocument = state?.policyDocument;
       resourceInputs.policyStatus = state?.policyStatus;
       resourceInputs.region = state?.region;
@@ -92,6 +93,7 @@ export class ResourcePolicy extends pulumi.CustomResource {
       if (args?.workspaceId === undefined && !opts.urn) {
         throw new Error("Missing required property 'workspaceId'");
       }
+      resourceInputs.acceptedWarnings = args?.acceptedWarnings;
       resourceInputs.policyDocument =
         args?.policyDocument === undefined ? undefined : policyDocumentJson(args.policyDocument);
       resourceInputs.region = args?.region;
@@ -108,6 +110,10 @@ export class ResourcePolicy extends pulumi.CustomResource {
  * Input properties used for looking up and filtering ResourcePolicy resources.
  */
 export interface ResourcePolicyState {
+  /**
+   * Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+   */
+  acceptedWarnings?: pulumi.Input<string[]>;
   /**
    * The policy document as JSON.
    */
@@ -134,6 +140,10 @@ export interface ResourcePolicyState {
  * The set of arguments for constructing a ResourcePolicy resource.
  */
 export interface ResourcePolicyArgs {
+  /**
+   * Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+   */
+  acceptedWarnings?: pulumi.Input<string[]>;
   /**
    * The policy document as JSON. Only aps:RemoteWrite, aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource must be the workspace's ARN. A change that grants the same access (formatting, key or value order) shows no diff.
    */

@@ -1,4 +1,4 @@
-/** provider/dynamic/config: the AMP client configuration the dynamic provider reads from the stack config. */
+/** @awsamp/dynamic config: the AMP client configuration the dynamic provider reads from the stack config. */
 
 import { ampClientConfigFrom } from "@awsamp/dynamic/config";
 import type * as pulumi from "@pulumi/pulumi";

@@ -1,4 +1,4 @@
-/** provider/dynamic/operations: the dynamic provider's check and diff rules, in process. */
+/** @awsamp/dynamic operations: the dynamic provider's check and diff rules, in process. */
 
 import { check, diff } from "@awsamp/dynamic/operations";
 import * as pulumi from "@pulumi/pulumi";

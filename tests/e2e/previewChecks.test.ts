@@ -51,6 +51,20 @@ describe("end to end: preview checks the policy", function () {
     await project.must(["destroy", "--yes", "--skip-preview"]);
   });
 
+  it("says no warning the resource has accepted (acceptedWarnings), and still the others", async () => {
+    const workspace = emulator.createWorkspace("accepted");
+    await project.config({
+      workspaceId: workspace.workspaceId,
+      policyDocument: policyDocument(workspace.arn, { actions: ["aps:GetMetricsMetadata"] }),
+      acceptedWarnings: JSON.stringify(["unknown-action"]),
+    });
+    const planned = await project.preview();
+    const messages = (planned.diagnostics ?? []).map((d) => d.message).join("\n");
+    expect(messages).to.not.include("did you mean");
+    expect(messages, "the KMS reminder is another rule").to.include("KMS grants");
+    await project.must(["config", "rm", "acceptedWarnings"]);
+  });
+
   it("fails on a Resource that names another workspace, with the JSON path, calling nothing in AWS", async () => {
     const workspace = emulator.createWorkspace("target");
     const other = emulator.createWorkspace("other");

@@ -298,7 +298,7 @@ export class AmpEmulator {
 }
 
 /**
- * The client configuration that points provider/client.ts's createAmpClient at an emulator.
+ * The client configuration that points @awsamp/core's createAmpClient at an emulator.
  *
  * @example const client = createAmpClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 });
  */

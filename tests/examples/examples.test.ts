@@ -169,6 +169,11 @@ describe("examples/cross-account", () => {
     );
   });
 
+  it("accepts the KMS-grant reminder, which a workspace on AWS's own key does not need", async () => {
+    const run = await runExample("cross-account");
+    expect(onlyOfType(run, PLUGIN_TOKEN).inputs.acceptedWarnings).to.deep.equal(["cross-account-kms"]);
+  });
+
   it("takes the trusted account from the stack config", async () => {
     const run = await runExample("cross-account", {
       config: { "awsamp-cross-account:trustedAccountId": "444455556666" },

@@ -2,6 +2,7 @@
 
 import {
   checkPolicyDocument,
+  LINT_RULES,
   lintPolicyDocument,
   type PolicyContext,
   type PolicyDocument,
@@ -208,6 +209,10 @@ describe("lintPolicyDocument", () => {
             warnings.every((w) => w.severity === "warning"),
             "only warnings",
           ).to.equal(true);
+          expect(
+            warnings.filter((w) => !w.rule || !Object.hasOwn(LINT_RULES, w.rule)),
+            "each from a lint rule a resource can accept",
+          ).to.deep.equal([]);
           expect(warnings.map((w) => w.path).sort()).to.deep.equal(row.warnings.map(([path]) => path).sort());
           for (const [path, reason] of row.warnings) {
             const messages = warnings.filter((w) => w.path === path).map((w) => w.message);

@@ -168,10 +168,15 @@ export function awsErrorName(error: unknown): string | undefined {
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
-    const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    // AWS SDK exceptions carry the HTTP status in $metadata (ServiceException's MetadataBearer).
+    const status = "$metadata" in cause && isMetadata(cause.$metadata) ? cause.$metadata.httpStatusCode : undefined;
     return `${cause.name}${status ? ` (HTTP ${status})` : ""}: ${cause.message}`;
   }
   return String(cause);
+}
+
+function isMetadata(value: unknown): value is { httpStatusCode?: number } {
+  return typeof value === "object" && value !== null;
 }
 
 export function formatSeconds(ms: number): string {

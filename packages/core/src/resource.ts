@@ -5,13 +5,14 @@
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { InvalidInputError, ResourceNotFoundError } from "./errors";
-import { type Field, type Fields, fieldOf, stringOf } from "./fields";
+import { type Field, type Fields, fieldOf, stringOf, typeOf } from "./fields";
 import { parseImportId, regionProblem, WORKSPACE_ID_PATTERN } from "./identifiers";
 import type * as LifecycleModule from "./lifecycle";
 import {
   canonicalize,
   checkPolicyDocument,
   equivalent,
+  LINT_RULES,
   type PolicyProblem,
   summarizeAccessChange,
 } from "./policy";
@@ -20,7 +21,7 @@ import type { ResourcePolicyInputs, ResourcePolicyState } from "./types";
 import type { OperationOptions } from "./waits";
 
 /** The inputs a program declares. */
-export const INPUT_KEYS = ["workspaceId", "policyDocument", "region"] as const;
+export const INPUT_KEYS = ["workspaceId", "policyDocument", "region", "acceptedWarnings"] as const;
 
 /** Where the operations reach AWS: a client per region (the provider's when absent), and the provider's region. */
 export interface ResourceContext {
@@ -63,7 +64,8 @@ export function check(request: CheckRequest): CheckResponse {
   const failures: CheckFailure[] = unknownPropertyFailures(news);
   const workspaceId = fieldOf(news, "workspaceId");
   const workspaceProblems = workspaceIdFailures(workspaceId);
-  failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")));
+  const accepted = acceptedRules(fieldOf(news, "acceptedWarnings"));
+  failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")), ...accepted.failures);
   const document = fieldOf(news, "policyDocument");
   if (document.kind !== "string") {
     const problem = requiredStringProblem(
@@ -94,7 +96,33 @@ export function check(request: CheckRequest): CheckResponse {
       document.value,
       verdict.errors.length === 0,
     );
-  return { failures, warnings: said ? [] : warningLines(verdict.warnings, document.secret) };
+  const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
+  return { failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+}
+
+/**
+ * The lint rules a resource has accepted (`acceptedWarnings: ["cross-account-kms"]`), whose warnings it
+ * is not told again; a name that is no rule is a failure that lists the rules.
+ */
+function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: CheckFailure[] } {
+  const rules = new Set<string>();
+  if (field.kind === "absent" || field.kind === "unknown") return { rules, failures: [] };
+  const known = Object.keys(LINT_RULES);
+  const listing = `a list of lint rule names: ${known.join(", ")}`;
+  if (field.kind !== "list") {
+    const type = typeOf(field);
+    return { rules, failures: [{ property: "acceptedWarnings", reason: `acceptedWarnings must be ${listing}; not ${type}` }] };
+  }
+  const failures: CheckFailure[] = [];
+  field.items.forEach((item, index) => {
+    if (item.kind === "unknown") return;
+    if (item.kind === "string" && known.includes(item.value)) rules.add(item.value);
+    else {
+      const shown = item.kind === "string" ? `"${item.value}"` : "that value";
+      failures.push({ property: "acceptedWarnings", reason: `acceptedWarnings[${index}]: ${shown} is not a lint rule; use one of ${known.join(", ")}` });
+    }
+  });
+  return { rules, failures };
 }
 
 /** True the first time a resource's document is checked; a document with errors is not remembered. */
@@ -114,7 +142,7 @@ function unknownPropertyFailures(news: Fields): CheckFailure[] {
     .filter((key) => !(INPUT_KEYS as readonly string[]).includes(key) && news[key]?.kind !== "absent")
     .map((key) => ({
       property: key,
-      reason: `${key} is not a property of a ResourcePolicy; it takes workspaceId, policyDocument and region`,
+      reason: `${key} is not a property of a ResourcePolicy; it takes workspaceId, policyDocument, region and acceptedWarnings`,
     }));
 }
 
@@ -137,8 +165,8 @@ function workspaceIdFailures(field: Field): CheckFailure[] {
 
 function regionFailures(field: Field): CheckFailure[] {
   if (field.kind === "absent" || field.kind === "unknown") return [];
-  if (field.kind === "other")
-    return [{ property: "region", reason: `region must be a string, not ${field.type}` }];
+  if (field.kind !== "string")
+    return [{ property: "region", reason: `region must be a string, not ${typeOf(field)}` }];
   const problem = regionProblem(field.value);
   return problem ? [{ property: "region", reason: problem }] : [];
 }
@@ -148,8 +176,9 @@ function requiredStringProblem(key: string, field: Field, what: string): string 
   switch (field.kind) {
     case "absent":
       return `${key} is required: ${what}`;
+    case "list":
     case "other":
-      return `${key} must be a string, not ${field.type}: ${what}`;
+      return `${key} must be a string, not ${typeOf(field)}: ${what}`;
     default:
       return undefined;
   }
@@ -430,7 +459,7 @@ function requireString(fields: Fields, key: string, action: string): string {
       ? "is not known yet"
       : field.kind === "absent"
         ? "is missing"
-        : `is ${field.type}`;
+        : `is ${typeOf(field)}`;
   throw new InvalidInputError(
     `${action}: ${key} ${what}. Run \`pulumi preview\` to see which input is not ready.`,
   );

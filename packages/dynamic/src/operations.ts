@@ -122,7 +122,8 @@ function fieldOfValue(value: unknown): Field {
   if (value === undefined || value === null) return { kind: "absent" };
   if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
   if (typeof value === "string") return { kind: "string", value, secret: false };
-  return { kind: "other", type: Array.isArray(value) ? "a list" : `a ${typeof value}`, secret: false };
+  if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: false };
+  return { kind: "other", type: `a ${typeof value}`, secret: false };
 }
 
 function providerRegionOf(config: AmpClientConfig): string | undefined {

@@ -15,14 +15,15 @@ export interface ResourcePolicyArgs {
   policyDocument: pulumi.Input<string | PolicyDocument>;
   /** The region of the workspace, when it is not the provider's. Changing it replaces the resource. */
   region?: pulumi.Input<string>;
+  /** Lint rules whose warnings this resource has accepted (`["cross-account-kms"]`); nothing in AWS changes. */
+  acceptedWarnings?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
  * The resource-based policy of an Amazon Managed Service for Prometheus workspace, managed by a dynamic
  * provider that runs in the Pulumi program's own Node.js: no plugin to install. It reads the stack config
- * `awsamp:region`, `awsamp:endpoint`, `awsamp:profile` and the AWS environment. It cannot be imported,
- * its operations always use the 5-minute default deadline, and its preview shows no access summary; use
- * awsamp.ResourcePolicy (the plugin) for those.
+ * `awsamp:region`, `awsamp:endpoint`, `awsamp:profile` and the AWS environment. It cannot be imported, and
+ * its operations always use the 5-minute default deadline; use awsamp.ResourcePolicy (the plugin) for those.
  *
  * @example
  * const policy = new awsamp.dynamic.ResourcePolicy("policy", {
@@ -50,6 +51,7 @@ export class ResourcePolicy extends pulumi.dynamic.Resource {
       throw new Error("Missing required property 'workspaceId'");
     }
     const properties = {
+      acceptedWarnings: args.acceptedWarnings,
       policyDocument: policyDocumentJson(args.policyDocument),
       policyStatus: undefined,
       region: args.region,

@@ -1,4 +1,5 @@
 /** Property values as the engine sends them: JSON with unknown sentinels and secret wrappers. */
+import type { Field } from "@awsamp/core/fields";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 /** A property value once decoded from a protobuf Struct: plain JSON. */
@@ -25,12 +26,9 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** One top-level property as a handler sees it: what it holds, and whether it was secret. */
-export type Field =
-  | { kind: "absent" }
-  | { kind: "unknown"; secret: boolean }
-  | { kind: "string"; value: string; secret: boolean }
-  | { kind: "other"; type: string; secret: boolean };
+/** One top-level property as a handler sees it: the core's own words. */
+export type { Field } from "@awsamp/core/fields";
+export { stringOf } from "@awsamp/core/fields";
 
 /** Decodes a Struct from a request; an absent Struct is an empty map. */
 export function fromStruct(struct: Struct | undefined): PropertyObject {
@@ -68,19 +66,20 @@ export function unwrapSecret(value: PropertyValue): PropertyValue {
 /** Reads one top-level property: absent, unknown, a string, or something else (reported by its type). */
 export function readField(properties: PropertyObject, key: string): Field {
   if (!Object.hasOwn(properties, key)) return { kind: "absent" };
-  const raw = properties[key];
+  return fieldOfValue(properties[key] ?? null);
+}
+
+/** One value as a field: a list's elements become fields too. */
+function fieldOfValue(raw: PropertyValue): Field {
   const wasSecret = isSecret(raw);
   const value = unwrapSecret(raw);
   if (value === null) return { kind: "absent" };
   if (isUnknown(value)) return { kind: "unknown", secret: wasSecret };
   if (typeof value === "string") return { kind: "string", value, secret: wasSecret };
+  if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: wasSecret };
   return { kind: "other", type: describeType(value), secret: wasSecret };
 }
 
-/** The string in a field, or undefined when it holds none. */
-export function stringOf(field: Field): string | undefined {
-  return field.kind === "string" ? field.value : undefined;
-}
 
 /** Wraps the named properties of a map as secrets (those that are present and not already wrapped). */
 export function withSecrets(properties: PropertyObject, secretKeys: Iterable<string>): PropertyObject {

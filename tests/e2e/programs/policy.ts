@@ -1,13 +1,14 @@
 /**
  * An end-to-end program: one ResourcePolicy on a workspace the stack config names (no AWS provider can run
- * here to make one). Stack config chooses the document and, where a test needs them, the region, the create
- * timeout and an explicit provider.
+ * here to make one). Stack config chooses the document and, where a test needs them, the region, the
+ * accepted warnings, the create timeout and an explicit provider.
  */
 import * as awsamp from "@awsamp/awsamp";
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
 const region = config.get("region");
+const acceptedWarnings = config.getObject<string[]>("acceptedWarnings");
 const createTimeout = config.get("createTimeout");
 
 // `explicitProvider: true` declares the provider in the program, from this project's own config keys.
@@ -26,6 +27,7 @@ const policy = new awsamp.ResourcePolicy(
     workspaceId: config.require("workspaceId"),
     policyDocument: config.require("policyDocument"),
     ...(region ? { region } : {}),
+    ...(acceptedWarnings ? { acceptedWarnings } : {}),
   },
   {
     ...(provider ? { provider } : {}),

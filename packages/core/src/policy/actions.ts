@@ -1,6 +1,7 @@
 /** Action names: the five Prometheus-compatible actions, IAM wildcards, and IAM's list of real actions. */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { isRecord } from "./walk";
 
 /** The actions a workspace's resource policy can grant; AMP accepts others and ignores them. */
 export const PROMETHEUS_COMPATIBLE_ACTIONS = [
@@ -147,10 +148,6 @@ function readActionNames(service: string): readonly string[] | null {
   return Object.values(actions).flatMap((action) =>
     isRecord(action) && typeof action.name === "string" ? [action.name] : [],
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

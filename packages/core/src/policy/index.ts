@@ -3,6 +3,7 @@ export { PROMETHEUS_COMPATIBLE_ACTIONS, type PrometheusCompatibleAction } from "
 export { canonicalize, equivalent, PolicyDocumentSyntaxError } from "./canonical";
 export { checkPolicyDocument, lintPolicyDocument } from "./lint";
 export { grantsOf, summarizeAccessChange } from "./summary";
+export { LINT_RULES } from "./types";
 export type {
   AccessChange,
   Condition,
@@ -12,6 +13,7 @@ export type {
   PolicyCheck,
   PolicyContext,
   PolicyDocument,
+  LintRule,
   PolicyInput,
   PolicyProblem,
   PolicyStatement,

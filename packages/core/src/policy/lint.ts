@@ -81,7 +81,7 @@ function actionWarnings(located: Located<string>): PolicyProblem[] {
   const unknown = unknownActionWarnings(located, "AMP ignores it as written.");
   if (unknown.length > 0) return unknown;
   return [
-    warning(path, `"${action}" is not one of ${ONLY_FIVE}; AMP accepts it here and ignores it, so remove it`),
+    warning("ignored-action", path, `"${action}" is not one of ${ONLY_FIVE}; AMP accepts it here and ignores it, so remove it`),
   ];
 }
 
@@ -91,6 +91,7 @@ function wildcardWarnings({ value: pattern, path }: Located<string>): PolicyProb
   if (split && real && !real.some((name) => matchesWildcard(split.name, name, true))) {
     return [
       warning(
+        "wildcard-action",
         path,
         `"${pattern}" matches no ${split.service} action, so it grants nothing; check its spelling`,
       ),
@@ -98,12 +99,13 @@ function wildcardWarnings({ value: pattern, path }: Located<string>): PolicyProb
   }
   const covered = prometheusActionsMatching(pattern);
   if (covered.length === 0) {
-    return [warning(path, `"${pattern}" covers none of ${ONLY_FIVE}, so it grants nothing here`)];
+    return [warning("wildcard-action", path, `"${pattern}" covers none of ${ONLY_FIVE}, so it grants nothing here`)];
   }
   const coverage =
     covered.length === PROMETHEUS_COMPATIBLE_ACTIONS.length ? `all five (${FIVE})` : listOf(covered, "and");
   return [
     warning(
+      "wildcard-action",
       path,
       `"${pattern}" is a wildcard: among ${ONLY_FIVE}, it grants ${coverage}; AMP may refuse wildcards, ` +
         `and a list of the actions you mean is plain to read, so list them`,
@@ -124,6 +126,7 @@ function unknownActionWarnings(
     const hint = meant ? ` — did you mean ${meant}?` : ".";
     return [
       warning(
+        "unknown-action",
         path,
         `"${action}" is not an action: IAM has no service "${split.service}"${hint} ${consequence}`,
       ),
@@ -133,7 +136,7 @@ function unknownActionWarnings(
   if (!real || real.some((name) => name.toLowerCase() === split.name.toLowerCase())) return [];
   const suggestion = closestName(split.name, preferPrometheusActions(split.service, real));
   const hint = suggestion ? ` — did you mean ${split.service}:${suggestion}?` : ".";
-  return [warning(path, `"${action}" is not an action${hint} ${consequence}`)];
+  return [warning("unknown-action", path, `"${action}" is not an action${hint} ${consequence}`)];
 }
 
 function suggestedService(service: string, name: string): string | undefined {
@@ -153,6 +156,7 @@ function allowWithNotActionWarning(notActions: Located<string>[], path: string):
   const granted = PROMETHEUS_COMPATIBLE_ACTIONS.filter((action) => !excluded.has(action));
   const grants = granted.length > 0 ? listOf(granted, "and") : "none of them";
   return warning(
+    "allow-not-action",
     keyPath(path, "NotAction"),
     `Allow with NotAction grants every action except these; among ${ONLY_FIVE}, that is ${grants}. ` +
       `List the actions you mean in Action instead`,
@@ -173,6 +177,7 @@ function anyoneWarnings(statement: Record<string, unknown>, path: string): Polic
   const could = whatAnyoneCould(grantedActions(statement));
   return anyone.map((anyonePath) =>
     warning(
+      "public-grant",
       anyonePath,
       `Allow to "*" with no Condition: anyone with an AWS account could ${could}; add a Condition (such as ` +
         `aws:PrincipalOrgID or aws:PrincipalAccount) or name the accounts`,
@@ -208,6 +213,7 @@ function whatAnyoneCould(actions: PrometheusCompatibleAction[]): string {
 
 function allowWithNotPrincipalWarning(path: string): PolicyProblem {
   return warning(
+    "allow-not-principal",
     keyPath(path, "NotPrincipal"),
     `Allow with NotPrincipal grants to everyone except these principals, anonymous callers included; ` +
       `name the principals you mean in Principal instead`,
@@ -227,6 +233,7 @@ function crossAccountWarnings(
     if (account === undefined || account === workspaceAccount) return [];
     return [
       warning(
+        "cross-account-kms",
         principalPath,
         `this grants to account ${account}, not the workspace's account ${workspaceAccount}: if the ` +
           `workspace is encrypted with a customer-managed KMS key, that account's principals also need KMS ` +

@@ -1,5 +1,5 @@
 /** JSON paths into a document and the problems reported at them. */
-import type { PolicyProblem } from "./types";
+import type { LintRule, PolicyProblem } from "./types";
 
 /** The path of the whole document. */
 export const ROOT_PATH = "$";
@@ -21,9 +21,9 @@ export function error(path: string, message: string): PolicyProblem {
   return { severity: "error", path, message };
 }
 
-/** A problem that lets the document through but deserves a look. */
-export function warning(path: string, message: string): PolicyProblem {
-  return { severity: "warning", path, message };
+/** A problem that lets the document through but deserves a look, from one lint rule. */
+export function warning(rule: LintRule, path: string, message: string): PolicyProblem {
+  return { severity: "warning", rule, path, message };
 }
 
 /** A list of names for a message: `A, B or C`. */

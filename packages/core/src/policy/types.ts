@@ -65,9 +65,31 @@ export interface PolicyDocument {
 /** A policy document as JSON text or as an object. */
 export type PolicyInput = string | PolicyDocument;
 
+/**
+ * The lint rules, by the name a resource accepts one with (`acceptedWarnings`): each warning comes from one.
+ */
+export const LINT_RULES = {
+  "duplicate-key": "a key that appears more than once in its object",
+  "no-version": "a document without Version",
+  "resource-not-workspace": "a Resource that is absent, \"*\", a wildcard or not the workspace",
+  "unknown-condition-operator": "a condition operator IAM does not document",
+  "empty-condition": "a condition block that names no keys",
+  "ignored-action": "an action AMP accepts and ignores",
+  "unknown-action": "an action that does not exist (with the one meant)",
+  "wildcard-action": "an action wildcard, and what it grants",
+  "allow-not-action": "Allow with NotAction",
+  "public-grant": "an Allow to anyone without a Condition",
+  "allow-not-principal": "Allow with NotPrincipal",
+  "cross-account-kms": "a grant to another account, which also needs KMS grants for a customer-managed key",
+} as const;
+
+export type LintRule = keyof typeof LINT_RULES;
+
 /** One thing wrong with (error) or doubtful about (warning) a document. */
 export interface PolicyProblem {
   severity: "error" | "warning";
+  /** The lint rule a warning comes from. */
+  rule?: LintRule;
   /** Where in the document, as a JSON path such as `$.Statement[1].Principal.AWS[0]`. */
   path: string;
   /** What is wrong and what to do. */

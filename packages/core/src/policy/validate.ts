@@ -94,6 +94,7 @@ export function validatePolicyDocument(text: string, context: PolicyContext = {}
   for (const path of parsed.duplicateKeyPaths) {
     problems.push(
       warning(
+        "duplicate-key",
         path,
         "this key appears more than once in its object; only the last one counts, so remove the others",
       ),
@@ -134,6 +135,7 @@ function versionProblems(document: Record<string, unknown>): PolicyProblem[] {
   if (!hasKey(document, "Version")) {
     return [
       warning(
+        "no-version",
         path,
         `there is no Version, so IAM applies the 2008-10-17 rules, which know no policy variables ` +
           `such as \${aws:PrincipalAccount}; add "Version": "2012-10-17"`,
@@ -390,6 +392,7 @@ function resourceElementProblems(
     // IAM accepts a resource-based policy statement without Resource, so AMP may too: only a warning.
     return [
       warning(
+        "resource-not-workspace",
         path,
         `the statement names no Resource; AMP requires the policy's resource to be the workspace it is ` +
           `attached to, so add "Resource": "${workspaceArn}"`,
@@ -401,6 +404,7 @@ function resourceElementProblems(
   if (which.key === "NotResource") {
     problems.push(
       warning(
+        "resource-not-workspace",
         elementPath,
         `NotResource applies the statement to every resource except these; AMP requires the policy's ` +
           `resource to be the workspace it is attached to, so use "Resource": "${workspaceArn}"`,
@@ -429,19 +433,20 @@ function resourceProblems(located: Located<string>, target: TargetWorkspace): Po
   const useInstead = target.arn ? `; use ${target.arn}` : "";
   const mustBeWorkspace = "AMP requires the policy's resource to be the workspace it is attached to";
   if (value === "*")
-    return [warning(path, `Resource "*": ${mustBeWorkspace} and may refuse "*"${useInstead}`)];
+    return [warning("resource-not-workspace", path, `Resource "*": ${mustBeWorkspace} and may refuse "*"${useInstead}`)];
   const format = arnFormatProblems(located);
   if (format.length > 0) return format;
   const parts = parseArnParts(value);
   if (parts?.service !== "aps") {
     return [
-      warning(path, `"${value}" is not an AMP workspace: ${mustBeWorkspace} and may refuse it${useInstead}`),
+      warning("resource-not-workspace", path, `"${value}" is not an AMP workspace: ${mustBeWorkspace} and may refuse it${useInstead}`),
     ];
   }
   const named = parseWorkspaceArn(value);
   if (!named) {
     return [
       warning(
+        "resource-not-workspace",
         path,
         `"${value}" names an AMP resource that is not a workspace: ${mustBeWorkspace}${useInstead}`,
       ),
@@ -479,6 +484,7 @@ function workspaceMismatchProblems(
   if (hasWildcard(value)) {
     return [
       warning(
+        "resource-not-workspace",
         path,
         `"${value}" holds a wildcard; AMP requires the policy's resource to be the workspace it is ` +
           `attached to and may refuse a pattern: name the workspace exactly${expected ? ` (${expected})` : ""}`,
@@ -509,6 +515,7 @@ function operatorProblems(operator: string, block: unknown, path: string): Polic
     const suggestion = closestName(operator, CONDITION_OPERATORS);
     problems.push(
       warning(
+        "unknown-condition-operator",
         path,
         `"${operator}" is not a condition operator IAM documents` +
           `${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; IAM refuses policies with unknown operators`,
@@ -527,7 +534,7 @@ function operatorProblems(operator: string, block: unknown, path: string): Polic
   }
   if (Object.keys(block).length === 0) {
     problems.push(
-      warning(path, `the ${operator} block names no condition keys, so it tests nothing; remove it`),
+      warning("empty-condition", path, `the ${operator} block names no condition keys, so it tests nothing; remove it`),
     );
   }
   for (const [key, value] of Object.entries(block))
