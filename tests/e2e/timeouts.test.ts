@@ -25,10 +25,9 @@ describe("end to end: custom timeouts", function () {
     const document = policyDocument(workspace.arn);
     await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
 
-    const started = Date.now();
     const failed = await project.mustFail(["up", "--yes", "--skip-preview"]);
-    expect(Date.now() - started, "the 2 s deadline, not the 6 s settle").to.be.below(6_000);
-    expect(failed.stdout + failed.stderr).to.include("still CREATING");
+    // The wait gave up at the 2 s deadline, long before the 6 s settle.
+    expect(failed.stdout + failed.stderr).to.match(/still CREATING after [12]\.\ds/);
     const [kept] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
     expect(kept?.id).to.equal(workspace.workspaceId);
     expect(kept?.outputs).to.include({ policyDocument: document, policyStatus: "CREATING" });
