@@ -10,6 +10,14 @@ const IMPORT_ID_PATTERN = /^(ws-[^@\s]+)(?:@(.+))?$/;
 /** An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1. */
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/**
+ * The region of resources that name none: the provider's configured one, else the environment's, as the
+ * AWS SDK would take it; undefined when only a shared-config profile could tell (known once a client asks).
+ */
+export function providerRegionOf(configured: string | undefined): string | undefined {
+  return configured ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+}
+
 /** Why a region name is not one, or undefined when it is. */
 export function regionProblem(region: string): string | undefined {
   if (REGION_PATTERN.test(region)) return undefined;

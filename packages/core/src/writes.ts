@@ -208,7 +208,7 @@ function asAwsampError(action: string, workspaceId: string, error: unknown): Aws
   return error instanceof AwsampError ? error : new AwsRequestError(action, workspaceId, error);
 }
 
-export function stateFromRemote(
+function stateFromRemote(
   inputs: ResourcePolicyInputs,
   remote: RemoteResourcePolicy,
 ): ResourcePolicyState {

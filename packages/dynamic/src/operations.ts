@@ -10,6 +10,7 @@ import { type AmpClientConfig, createAmpClient } from "@awsamp/core/client";
 import { EngineLog, engineAddressFrom } from "@awsamp/core/engineLog";
 import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsamp/core/errors";
 import type { Field, Fields } from "@awsamp/core/fields";
+import { providerRegionOf } from "@awsamp/core/identifiers";
 import * as resource from "@awsamp/core/resource";
 import { saidOnceInProcess } from "@awsamp/core/saidOnce";
 import type { ResourcePolicyState } from "@awsamp/core/types";
@@ -40,7 +41,7 @@ export async function diff(
   const diffed = resource.diff({
     olds: fieldsOf(olds),
     news: fieldsOf(news),
-    providerRegion: providerRegionOf(config),
+    providerRegion: providerRegionOf(config.region),
   });
   for (const line of diffed.accessChange) await engineLog().info("", `ResourcePolicy: ${line}`);
   return {
@@ -126,9 +127,6 @@ function fieldOfValue(value: unknown): Field {
   return { kind: "other", type: `a ${typeof value}`, secret: false };
 }
 
-function providerRegionOf(config: AmpClientConfig): string | undefined {
-  return config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
-}
 
 /** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */
 async function withContext<T>(
@@ -142,7 +140,7 @@ async function withContext<T>(
       clients.push(client);
       return client;
     },
-    providerRegion: providerRegionOf(config),
+    providerRegion: providerRegionOf(config.region),
   };
   try {
     return await run(context);

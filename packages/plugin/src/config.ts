@@ -1,7 +1,7 @@
 /** The provider's configuration: checked (CheckConfig), compared (DiffConfig), taken in (Configure), and turned into AMP clients. */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type * as ClientModule from "@awsamp/core/client";
-import { regionProblem } from "@awsamp/core/identifiers";
+import { providerRegionOf, regionProblem } from "@awsamp/core/identifiers";
 import { InvalidRequestError } from "./errors";
 import type {
   CheckFailure,
@@ -134,7 +134,7 @@ export class ProviderConfiguration {
 
   /** The region of resources that name none: the configured one, else the environment's (undefined if neither). */
   get region(): string | undefined {
-    return this.values.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+    return providerRegionOf(this.values.region);
   }
 
   /** A client for a region (the provider's when absent). */
