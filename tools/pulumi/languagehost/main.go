@@ -1,10 +1,11 @@
-// Command languagehost is the test bed's Node.js language host: the newest one the Go module proxy serves
-// (v3.68.0, which runs programs) behind a gRPC front that answers GenerateProgram itself with the Node.js
-// code generator of the pinned pkg/v3, as the real host of that release does. Every other call passes
-// through to the old host untouched.
+// Command languagehost is the test bed's language host for Node.js, Python and Go: the newest host of each
+// that the Go module proxy serves (it runs the programs) behind a gRPC front that answers GeneratePackage and
+// GenerateProgram itself with the code generators of the pinned pkg/v3, as the real hosts of that release do.
+// Every other call passes through to the old host untouched.
 //
-// The CLI starts it as pulumi-language-nodejs with its flags and the engine's address; it starts the old
-// host (pulumi-language-nodejs-runner, beside it) with the same arguments, and prints its own port.
+// The CLI starts it as pulumi-language-LANGUAGE with its flags and the engine's address. The front takes its
+// language from that name, starts the old host (pulumi-language-LANGUAGE-runner, beside it) with the same
+// arguments, and prints its own port.
 package main
 
 import (
@@ -19,36 +20,37 @@ import (
 	"path/filepath"
 	"strings"
 
-	hclsyntax "github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
-	codegen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/mem"
-	"google.golang.org/protobuf/proto"
 )
 
-const generateProgram = "/pulumirpc.LanguageRuntime/GenerateProgram"
+const (
+	generatePackage = "/pulumirpc.LanguageRuntime/GeneratePackage"
+	generateProgram = "/pulumirpc.LanguageRuntime/GenerateProgram"
+)
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: %v\n", err)
+	name := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+	if err := run(name, os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
-	runner, err := startRunner(args)
+func run(name string, args []string) error {
+	codegen, ok := codegens[strings.TrimPrefix(name, "pulumi-language-")]
+	if !ok {
+		return fmt.Errorf("no code generator for %q: name the binary pulumi-language-nodejs, -python or -go", name)
+	}
+	runner, err := startRunner(name, args)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = runner.Process.Kill() }()
 	conn, err := grpc.NewClient(runner.address, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		return fmt.Errorf("connecting to the Node.js runner at %s: %w", runner.address, err)
+		return fmt.Errorf("connecting to %s-runner at %s: %w", name, runner.address, err)
 	}
 	defer conn.Close()
 
@@ -60,8 +62,11 @@ func run(args []string) error {
 		grpc.ForceServerCodecV2(rawCodec{}),
 		grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error {
 			method, _ := grpc.MethodFromServerStream(stream)
-			if method == generateProgram {
-				return serveGenerateProgram(stream)
+			switch method {
+			case generatePackage:
+				return serveGeneratePackage(stream, codegen)
+			case generateProgram:
+				return serveGenerateProgram(stream, codegen)
 			}
 			return forward(stream, conn, method)
 		}),
@@ -81,25 +86,25 @@ type runnerProcess struct {
 	address string
 }
 
-// startRunner starts the v3.68.0 host with the CLI's arguments and reads its port from its first line.
-func startRunner(args []string) (*runnerProcess, error) {
+// startRunner starts the old host with the CLI's arguments and reads its port from its first line.
+func startRunner(name string, args []string) (*runnerProcess, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(filepath.Join(filepath.Dir(self), "pulumi-language-nodejs-runner"), args...)
+	cmd := exec.Command(filepath.Join(filepath.Dir(self), name+"-runner"), args...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting the Node.js runner: %w", err)
+		return nil, fmt.Errorf("starting %s-runner: %w", name, err)
 	}
 	lines := bufio.NewReader(stdout)
 	port, err := lines.ReadString('\n')
 	if err != nil {
-		return nil, fmt.Errorf("reading the Node.js runner's port: %w", err)
+		return nil, fmt.Errorf("reading the port of %s-runner: %w", name, err)
 	}
 	go func() { _, _ = io.Copy(os.Stdout, lines) }()
 	return &runnerProcess{Cmd: cmd, address: "127.0.0.1:" + strings.TrimSpace(port)}, nil
@@ -148,64 +153,6 @@ func forward(server grpc.ServerStream, conn *grpc.ClientConn, method string) err
 			return err
 		}
 	}
-}
-
-// serveGenerateProgram binds the PCL program against the CLI's schema loader and generates TypeScript.
-func serveGenerateProgram(stream grpc.ServerStream) error {
-	var frame rawFrame
-	if err := stream.RecvMsg(&frame); err != nil {
-		return err
-	}
-	var req pulumirpc.GenerateProgramRequest
-	if err := proto.Unmarshal(frame, &req); err != nil {
-		return err
-	}
-	resp, err := generate(&req)
-	if err != nil {
-		return err
-	}
-	out, err := proto.Marshal(resp)
-	if err != nil {
-		return err
-	}
-	reply := rawFrame(out)
-	return stream.SendMsg(&reply)
-}
-
-func generate(req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
-	loader, err := schema.NewLoaderClient(req.LoaderTarget)
-	if err != nil {
-		return nil, err
-	}
-	defer loader.Close()
-	parser := hclsyntax.NewParser()
-	for path, contents := range req.Source {
-		if err := parser.ParseFile(strings.NewReader(contents), path); err != nil {
-			return nil, err
-		}
-		if parser.Diagnostics.HasErrors() {
-			return nil, parser.Diagnostics
-		}
-	}
-	options := []pcl.BindOption{pcl.PreferOutputVersionedInvokes}
-	if !req.Strict {
-		options = append(options, pcl.NonStrictBindOptions()...)
-	}
-	program, diags, err := pcl.BindProgram(parser.Files, schema.NewCachedLoader(loader), options...)
-	if err != nil {
-		return nil, err
-	}
-	if diags.HasErrors() || program == nil {
-		return &pulumirpc.GenerateProgramResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}, nil
-	}
-	files, generated, err := codegen.GenerateProgram(program)
-	if err != nil {
-		return nil, err
-	}
-	return &pulumirpc.GenerateProgramResponse{
-		Source:      files,
-		Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(append(diags, generated...)),
-	}, nil
 }
 
 // rawFrame is one message as it crosses the wire; rawCodec moves it without decoding it.
