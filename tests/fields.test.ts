@@ -25,8 +25,9 @@ describe("fields", () => {
         { kind: "unknown", secret: false } as const,
         stringField("x"),
         { kind: "list", items: [], secret: false } as const,
-        { kind: "other", type: "a number", secret: false } as const,
+        { kind: "object", entries: {}, secret: false } as const,
+        { kind: "other", type: "a number", value: 1, secret: false } as const,
       ].map(typeOf),
-    ).to.deep.equal(["nothing", "a value not known yet", "a string", "a list", "a number"]);
+    ).to.deep.equal(["nothing", "a value not known yet", "a string", "a list", "an object", "a number"]);
   });
 });

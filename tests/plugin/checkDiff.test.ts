@@ -114,13 +114,63 @@ describe("Check through the plugin", function () {
     expect(result.failures[2]?.reason).to.include("us-east-1");
   });
 
-  it("refuses a policyDocument given as an object rather than JSON text", async () => {
-    const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: { Version: "2012-10-17" } });
+  describe("a policyDocument given as an object (the SDKs' PolicyDocument type)", () => {
+    const arn = WORKSPACE_ARN;
+    // The engine sends an object's keys sorted, which is how they arrive here.
+    const typed = {
+      Statement: [
+        {
+          Action: ["aps:QueryMetrics"],
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Resource: arn,
+        },
+      ],
+      Version: "2012-10-17",
+    };
+
+    it("becomes JSON text in the checked inputs, in IAM's order, and is checked as that text", async () => {
+      const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: typed });
+      expect(result.failures).to.deep.equal([]);
+      expect(result.inputs.policyDocument).to.equal(
+        `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["aps:QueryMetrics"],"Resource":"${arn}"}]}`,
+      );
+      expect(result.inputs.workspaceId).to.equal(WORKSPACE_ID);
+    });
+
+    it("is secret as a whole when any part of it is", async () => {
+      const statement = { ...typed.Statement[0], Principal: { AWS: secret("arn:aws:iam::123456789012:root") } };
+      const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: { ...typed, Statement: [statement] } });
+      expect(result.failures).to.deep.equal([]);
+      const document = result.inputs.policyDocument;
+      expect(isSecret(document)).to.equal(true);
+      expect(JSON.parse(String((document as PropertyObject).value)).Statement[0].Principal.AWS).to.equal(
+        "arn:aws:iam::123456789012:root",
+      );
+    });
+
+    it("is not known yet while any part of it is not (the workspace's ARN in a first preview)", async () => {
+      const statement = { ...typed.Statement[0], Resource: UNKNOWN };
+      const result = await check({ workspaceId: UNKNOWN, policyDocument: { ...typed, Statement: [statement] } });
+      expect(result.failures).to.deep.equal([]);
+      expect(result.inputs.policyDocument).to.equal(UNKNOWN);
+    });
+
+    it("reports its problems at the same JSON paths as the text's", async () => {
+      const statement = { ...typed.Statement[0], Effect: "Permit" };
+      const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: { ...typed, Statement: [statement] } });
+      expect(result.failures.map((f) => f.reason)).to.have.length(1);
+      expect(result.failures[0]?.reason).to.match(/^\$\.Statement\[0\]\.Effect: Effect must be "Allow" or "Deny"/);
+    });
+  });
+
+  it("refuses a policyDocument that is neither JSON text nor an object", async () => {
+    const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: 42 });
     expect(result.failures).to.deep.equal([
       {
         property: "policyDocument",
         reason:
-          "policyDocument must be a string, not an object: the policy as JSON text, such as JSON.stringify(policy)",
+          "policyDocument must be a string, not a number: the policy as JSON text, such as JSON.stringify(policy), or as a PolicyDocument object",
       },
     ]);
   });

@@ -5,7 +5,7 @@
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { InvalidInputError, ResourceNotFoundError } from "./errors";
-import { type Field, type Fields, fieldOf, stringOf, typeOf } from "./fields";
+import { type Field, type Fields, fieldOf, type JsonValue, jsonOf, stringOf, typeOf } from "./fields";
 import { parseImportId, regionProblem, WORKSPACE_ID_PATTERN } from "./identifiers";
 import type * as LifecycleModule from "./lifecycle";
 import {
@@ -47,7 +47,11 @@ export interface CheckFailure {
 }
 
 export interface CheckResponse {
-  /** The inputs are the news as given: nothing is rewritten, so the adapters return what they received. */
+  /**
+   * The checked inputs: the news as given, but a policyDocument given as an object is its JSON text (not
+   * known yet while any part of the object is not; secret when any part is secret).
+   */
+  inputs: Fields;
   failures: CheckFailure[];
   /** Lint findings for the user, each a line that names the property and its JSON path. */
   warnings: string[];
@@ -66,14 +70,16 @@ export function check(request: CheckRequest): CheckResponse {
   const workspaceProblems = workspaceIdFailures(workspaceId);
   const accepted = acceptedRules(fieldOf(news, "acceptedWarnings"));
   failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")), ...accepted.failures);
-  const document = fieldOf(news, "policyDocument");
+  const document = documentTextOf(fieldOf(news, "policyDocument"));
+  const inputs: Fields = document.kind === "absent" ? news : { ...news, policyDocument: document };
   if (document.kind !== "string") {
     const problem = requiredStringProblem(
       "policyDocument",
       document,
-      "the policy as JSON text, such as JSON.stringify(policy)",
+      "the policy as JSON text, such as JSON.stringify(policy), or as a PolicyDocument object",
     );
     return {
+      inputs,
       failures: problem ? [...failures, { property: "policyDocument", reason: problem }] : failures,
       warnings: [],
     };
@@ -97,7 +103,47 @@ export function check(request: CheckRequest): CheckResponse {
       verdict.errors.length === 0,
     );
   const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
-  return { failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+  return { inputs, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+}
+
+/**
+ * A policyDocument given as an object, as the JSON text AWS takes: IAM's keys in IAM's order (Version, Id,
+ * Statement; Sid, Effect, Principal, …), since the engine sends an object's keys sorted. Other fields are
+ * returned as they are, for check to judge.
+ */
+function documentTextOf(field: Field): Field {
+  if (field.kind !== "object") return field;
+  const { value, secret } = jsonOf(field);
+  if (value === undefined) return { kind: "unknown", secret };
+  return { kind: "string", value: JSON.stringify(inIamOrder(value)), secret };
+}
+
+const IAM_KEY_ORDER = [
+  "Version",
+  "Id",
+  "Statement",
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+];
+
+function inIamOrder(value: JsonValue, depth = 0): JsonValue {
+  if (Array.isArray(value)) return value.map((item) => inIamOrder(item, depth));
+  if (value === null || typeof value !== "object") return value;
+  // Below a statement (principals, conditions) the keys are the user's, in the order given.
+  if (depth > 1) return value;
+  const rank = (key: string) => {
+    const index = IAM_KEY_ORDER.indexOf(key);
+    return index < 0 ? IAM_KEY_ORDER.length : index;
+  };
+  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b));
+  return Object.fromEntries(keys.map((key) => [key, inIamOrder(value[key] as JsonValue, depth + 1)]));
 }
 
 /**
@@ -177,6 +223,7 @@ function requiredStringProblem(key: string, field: Field, what: string): string 
     case "absent":
       return `${key} is required: ${what}`;
     case "list":
+    case "object":
     case "other":
       return `${key} must be a string, not ${typeOf(field)}: ${what}`;
     default:

@@ -27,10 +27,15 @@ export async function check(
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: fieldsOf(news) });
+  const newFields = fieldsOf(news);
+  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: newFields });
   // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
   for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
-  return { inputs: news, failures: checked.failures };
+  const inputs: Properties = { ...news };
+  for (const [key, field] of Object.entries(checked.inputs)) {
+    if (field !== newFields[key]) inputs[key] = valueOfField(field);
+  }
+  return { inputs, failures: checked.failures };
 }
 
 export async function diff(
@@ -124,7 +129,16 @@ function fieldOfValue(value: unknown): Field {
   if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
   if (typeof value === "string") return { kind: "string", value, secret: false };
   if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: false };
-  return { kind: "other", type: `a ${typeof value}`, secret: false };
+  if (typeof value === "number" || typeof value === "boolean") return { kind: "other", type: `a ${typeof value}`, value, secret: false };
+  const entries = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]));
+  return { kind: "object", entries, secret: false };
+}
+
+/** A string or unknown field the core made (such as a document's JSON text) as pulumi.dynamic's value. */
+function valueOfField(field: Field): unknown {
+  if (field.kind === "string") return field.value;
+  if (field.kind === "unknown") return pulumi.runtime.unknownValue;
+  throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
 }
 
 

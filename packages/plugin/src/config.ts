@@ -2,6 +2,7 @@
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type * as ClientModule from "@awsamp/core/client";
 import { providerRegionOf, regionProblem } from "@awsamp/core/identifiers";
+import { typeOf } from "@awsamp/core/fields";
 import { InvalidRequestError } from "./errors";
 import type {
   CheckFailure,
@@ -67,8 +68,10 @@ function problemOf(key: ConfigKey, field: Field): string | undefined {
     case "absent":
     case "unknown":
       return undefined;
+    case "list":
+    case "object":
     case "other":
-      return `${key} must be a string, not ${field.type}`;
+      return `${key} must be a string, not ${typeOf(field)}`;
     case "string":
       if (field.value === "") return `${key} must not be empty; leave it out to use the AWS environment`;
       if (key === "region") return regionProblem(field.value);

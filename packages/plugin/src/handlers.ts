@@ -25,7 +25,7 @@ import type {
   UpdateRequest,
   UpdateResult,
 } from "./protocol";
-import { type PropertyObject, readField, secretKeysOf, UNKNOWN, withSecrets } from "./values";
+import { type PropertyObject, readField, secretKeysOf, UNKNOWN, valueOfField, withSecrets } from "./values";
 
 /** What every handler works with: the provider's configuration, the engine's log, and the operation's signal. */
 export interface HandlerContext {
@@ -38,14 +38,15 @@ export interface HandlerContext {
 }
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
-  const checked = resource().check({
-    urn: request.urn,
-    said: context.said,
-    olds: fieldsOf(request.olds),
-    news: fieldsOf(request.news),
-  });
+  const news = fieldsOf(request.news);
+  const checked = resource().check({ urn: request.urn, said: context.said, olds: fieldsOf(request.olds), news });
   for (const line of checked.warnings) await context.log.warning(request.urn, line);
-  return { inputs: request.news, failures: checked.failures };
+  // Only what the core rewrote is encoded again; everything else goes back exactly as the engine sent it.
+  const inputs: PropertyObject = { ...request.news };
+  for (const [key, field] of Object.entries(checked.inputs)) {
+    if (field !== news[key]) inputs[key] = valueOfField(field);
+  }
+  return { inputs, failures: checked.failures };
 }
 
 export async function diff(context: HandlerContext, request: DiffRequest): Promise<DiffResult> {

@@ -69,7 +69,7 @@ export function readField(properties: PropertyObject, key: string): Field {
   return fieldOfValue(properties[key] ?? null);
 }
 
-/** One value as a field: a list's elements become fields too. */
+/** One value as a field: a list's elements and an object's entries become fields too. */
 function fieldOfValue(raw: PropertyValue): Field {
   const wasSecret = isSecret(raw);
   const value = unwrapSecret(raw);
@@ -77,7 +77,23 @@ function fieldOfValue(raw: PropertyValue): Field {
   if (isUnknown(value)) return { kind: "unknown", secret: wasSecret };
   if (typeof value === "string") return { kind: "string", value, secret: wasSecret };
   if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: wasSecret };
-  return { kind: "other", type: describeType(value), secret: wasSecret };
+  if (isObject(value)) {
+    const entries = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]));
+    return { kind: "object", entries, secret: wasSecret };
+  }
+  return { kind: "other", type: `a ${typeof value}`, value, secret: wasSecret };
+}
+
+/** A string or unknown field the core made (such as a document's JSON text) as the engine's value. */
+export function valueOfField(field: Field): PropertyValue {
+  switch (field.kind) {
+    case "string":
+      return field.secret ? secret(field.value) : field.value;
+    case "unknown":
+      return field.secret ? secret(UNKNOWN) : UNKNOWN;
+    default:
+      throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
+  }
 }
 
 
@@ -98,10 +114,4 @@ export function secretKeysOf(properties: PropertyObject): string[] {
 
 function isObject(value: PropertyValue | undefined): value is PropertyObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describeType(value: PropertyValue): string {
-  if (Array.isArray(value)) return "a list";
-  if (isObject(value)) return "an object";
-  return `a ${typeof value}`;
 }
