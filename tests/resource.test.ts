@@ -7,7 +7,7 @@ import type { PropertyObject } from "@awsamp/plugin/values";
 import { expect } from "chai";
 import { dynamicUrn, serializedProvider, startDynamicSession } from "./dynamic/dynamicPlugin";
 import { AmpEmulator } from "./emulator/server";
-import { changesOf, checkRequest, diffRequest, resourceUrn } from "./harness/messages";
+import { changesOf, checkRequest, diffRequest, propertiesOf, resourceUrn } from "./harness/messages";
 import { type PluginSession, policyDocument, reformatted, startSession } from "./harness/session";
 
 const WORKSPACE = "ws-12345678-90ab-cdef-1234-567890abcdef";
@@ -19,15 +19,20 @@ const DOCUMENT = policyDocument(ARN, { principal: OWN_ACCOUNT });
 
 interface Inputs {
   workspaceId?: string;
-  policyDocument?: string;
+  /** JSON text, or the object an SDK's PolicyDocument type sends. */
+  policyDocument?: string | PropertyObject;
   region?: string | number;
   acceptedWarnings?: string[];
 }
 
-/** What the engine saw of one Check: the failures by property and reason, and the warning lines. */
+/**
+ * What the engine saw of one Check: the failures by property and reason, the warning lines, and (where a
+ * case names it) the checked inputs' policyDocument.
+ */
 interface CheckAnswer {
   failures: string[];
   warnings: string[];
+  policyDocument?: unknown;
 }
 
 /** What the engine saw of one Diff. */
@@ -45,6 +50,28 @@ interface Adapter {
 }
 
 const checkCases: Array<{ title: string; olds?: Inputs; news: Inputs; expected: CheckAnswer }> = [
+  {
+    title: "a document given as an object, which becomes its JSON text in IAM's key order",
+    news: {
+      workspaceId: WORKSPACE,
+      policyDocument: {
+        Statement: [
+          {
+            Action: ["aps:RemoteWrite"],
+            Effect: "Allow",
+            Principal: { AWS: [OWN_ACCOUNT] },
+            Resource: [ARN],
+          },
+        ],
+        Version: "2012-10-17",
+      },
+    },
+    expected: {
+      failures: [],
+      warnings: [],
+      policyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["${OWN_ACCOUNT}"]},"Action":["aps:RemoteWrite"],"Resource":["${ARN}"]}]}`,
+    },
+  },
   {
     title: "a workspace ID that is not one",
     news: { workspaceId: "my-workspace", policyDocument: DOCUMENT },
@@ -197,7 +224,10 @@ describe("resource: one definition through both adapters", function () {
   for (const { title, olds, news, expected } of checkCases) {
     it(`Check: ${title}`, async () => {
       for (const adapter of adapters) {
-        expect(await adapter.check(olds ?? {}, news), adapter.name).to.deep.equal(expected);
+        const { policyDocument, ...answer } = await adapter.check(olds ?? {}, news);
+        const { policyDocument: expectedDocument, ...expectedAnswer } = expected;
+        expect(answer, adapter.name).to.deep.equal(expectedAnswer);
+        if (expectedDocument !== undefined) expect(policyDocument, adapter.name).to.equal(expectedDocument);
       }
     });
   }
@@ -237,6 +267,7 @@ async function checkThrough(
   return {
     failures: response.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`),
     warnings: linesDuring(session, from, "warning"),
+    policyDocument: propertiesOf(response.getInputs()).policyDocument,
   };
 }
 

@@ -11,10 +11,10 @@ const workspaceId = config.require("workspaceId");
 const workspaceArn = config.require("workspaceArn");
 const monitoringAccount = config.get("monitoringAccount");
 
-const statements: awsamp.types.input.PolicyStatement[] = [
+const statements: awsamp.types.input.PolicyStatementArgs[] = [
   {
     Effect: "Allow",
-    Principal: { AWS: config.require("accountId") },
+    Principal: { AWS: [config.require("accountId")] },
     Action: [
       "aps:RemoteWrite",
       "aps:QueryMetrics",
@@ -22,21 +22,21 @@ const statements: awsamp.types.input.PolicyStatement[] = [
       "aps:GetLabels",
       "aps:GetMetricMetadata",
     ],
-    Resource: workspaceArn,
+    Resource: [workspaceArn],
   },
 ];
 if (monitoringAccount) {
   statements.push({
     Effect: "Allow",
-    Principal: { AWS: monitoringAccount },
+    Principal: { AWS: [monitoringAccount] },
     Action: ["aps:QueryMetrics"],
-    Resource: workspaceArn,
+    Resource: [workspaceArn],
   });
 }
 
 const policy = new awsamp.ResourcePolicy("basic", {
   workspaceId,
-  policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+  policyDocument: { Version: "2012-10-17", Statement: statements },
 });
 
 export const policyRevision = policy.revisionId;

@@ -1,4 +1,4 @@
-/** The policy written as a typed object instead of JSON: the compiler checks its shape, the SDK sends its JSON. */
+/** The policy written as a typed object instead of JSON: the compiler checks its shape, the provider turns it into JSON. */
 import * as awsamp from "@awsamp/awsamp";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 const workspace = new aws.amp.Workspace("example", { alias: "example-workspace" });
 const current = aws.getCallerIdentityOutput({});
 
-const document: awsamp.types.input.PolicyDocument = {
+const document: awsamp.types.input.PolicyDocumentArgs = {
   Version: "2012-10-17",
   Statement: [
     {
       Sid: "OwnAccountWritesAndQueries",
       Effect: "Allow",
-      Principal: { AWS: pulumi.interpolate`arn:aws:iam::${current.accountId}:root` },
+      Principal: { AWS: [pulumi.interpolate`arn:aws:iam::${current.accountId}:root`] },
       Action: [
         "aps:RemoteWrite",
         "aps:QueryMetrics",
@@ -20,14 +20,14 @@ const document: awsamp.types.input.PolicyDocument = {
         "aps:GetLabels",
         "aps:GetMetricMetadata",
       ],
-      Resource: workspace.arn,
+      Resource: [workspace.arn],
     },
     {
       Sid: "GrafanaQueries",
       Effect: "Allow",
-      Principal: { Service: "grafana.amazonaws.com" },
+      Principal: { Service: ["grafana.amazonaws.com"] },
       Action: ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"],
-      Resource: workspace.arn,
+      Resource: [workspace.arn],
     },
   ],
 };

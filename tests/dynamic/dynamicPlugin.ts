@@ -5,7 +5,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import * as awsamp from "@awsamp/awsamp";
+import * as dynamic from "@awsamp/dynamic";
 import type { PropertyObject } from "@awsamp/plugin/values";
 import { secret } from "@awsamp/plugin/values";
 import { type AmpEmulator, EMULATOR_CREDENTIALS } from "../emulator/server";
@@ -58,7 +58,7 @@ export async function startDynamicSession(emulator: AmpEmulator): Promise<Plugin
 /** The `__provider` input a program's dynamic ResourcePolicy registers: the provider's serialized code. */
 export async function serializedProvider(): Promise<string> {
   const run = await runProgram(() => {
-    new awsamp.dynamic.ResourcePolicy("policy", { workspaceId: "ws-serialized", policyDocument: "{}" });
+    new dynamic.ResourcePolicy("policy", { workspaceId: "ws-serialized", policyDocument: "{}" });
   });
   const provider = onlyOfType(run, DYNAMIC_TYPE).inputs.__provider;
   if (typeof provider !== "string") throw new Error("the dynamic ResourcePolicy registered no __provider");

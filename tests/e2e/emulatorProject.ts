@@ -17,8 +17,10 @@ export const POLICY_TYPE = "awsamp:index:ResourcePolicy";
 export interface EmulatorProjectOptions {
   /** The project's name; URNs are `urn:pulumi:test::NAME::…`. */
   name: string;
-  /** tests/e2e/programs/PROGRAM.ts; `policy` by default. */
+  /** tests/e2e/programs/PROGRAM.ts; `policy` by default. With `runtime`, the program's folder. */
   program?: string;
+  /** A Python or Go program (ProjectOptions.runtime), in the folder `program` names. */
+  runtime?: ProjectOptions["runtime"];
   /** More stack config, as `pulumi config set` takes it. */
   config?: Record<string, string>;
   /** Declare the awsamp plugin in Pulumi.yaml; true by default. */
@@ -83,7 +85,9 @@ export function useEndToEnd(emulatorOptions: AmpEmulatorOptions = {}): EndToEnd 
       const project = track(
         await PulumiProject.create(this.cli, {
           name: options.name,
-          program: e2eProgram(options.program ?? "policy"),
+          program:
+            options.runtime && options.program ? options.program : e2eProgram(options.program ?? "policy"),
+          ...(options.runtime ? { runtime: options.runtime } : {}),
           ...(options.pluginPath === undefined ? {} : { pluginPath: options.pluginPath }),
           ...(options.env ? { env: options.env } : {}),
           ...(options.packages ? { packages: options.packages } : {}),

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { access, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { access, copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { environmentWithoutAws, PLUGIN_BINARY, REPO_ROOT } from "./plugin";
@@ -69,8 +69,13 @@ export interface CliResult {
 export interface ProjectOptions {
   /** The project's name, which namespaces its own stack config. */
   name: string;
-  /** The program's TypeScript file (`e2eProgram(NAME)`, an example's index.ts), copied in as index.ts. */
+  /**
+   * The program: a TypeScript file (`e2eProgram(NAME)`, an example's index.ts), copied in as index.ts; or,
+   * for another language, a folder whose files are copied in as they are.
+   */
   program: string;
+  /** A program in Python or Go, with the runtime's options for Pulumi.yaml; TypeScript when absent. */
+  runtime?: { name: "python" | "go"; options?: Record<string, string> };
   /** Declare the awsamp plugin in Pulumi.yaml (`plugins.providers`); true by default. */
   pluginPath?: boolean;
   /** Added to the CLI's environment. */
@@ -104,13 +109,17 @@ export class PulumiProject {
     const root = await mkdtemp(path.join(tmpdir(), `awsamp-${options.name}-`));
     const dir = path.join(root, "project");
     await Promise.all([mkdir(dir), mkdir(path.join(root, "state")), mkdir(path.join(root, "home"))]);
+    if (options.runtime) await cp(options.program, dir, { recursive: true });
+    else {
+      await writeFile(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: options.name, private: true, main: "index.ts" }, null, 2),
+      );
+      await copyFile(options.program, path.join(dir, "index.ts"));
+      await linkNodeModules(dir, options.packages);
+    }
+    // Written last: the project file is the test's, whatever a copied folder holds.
     await writeFile(path.join(dir, "Pulumi.yaml"), projectFile(options));
-    await writeFile(
-      path.join(dir, "package.json"),
-      JSON.stringify({ name: options.name, private: true, main: "index.ts" }, null, 2),
-    );
-    await copyFile(options.program, path.join(dir, "index.ts"));
-    await linkNodeModules(dir, options.packages);
     const env = {
       ...environmentWithoutAws(),
       // The CLI finds its language host beside itself; the tools folder comes first for CLIs on PATH too.
@@ -223,7 +232,14 @@ async function linkNodeModules(dir: string, packages: readonly string[] | undefi
 }
 
 function projectFile(options: ProjectOptions): string {
-  const lines = [`name: ${options.name}`, "runtime: nodejs"];
+  const lines = [`name: ${options.name}`];
+  if (!options.runtime) lines.push("runtime: nodejs");
+  else {
+    lines.push("runtime:", `  name: ${options.runtime.name}`);
+    const runtimeOptions = Object.entries(options.runtime.options ?? {});
+    if (runtimeOptions.length > 0) lines.push("  options:");
+    for (const [key, value] of runtimeOptions) lines.push(`    ${key}: ${JSON.stringify(value)}`);
+  }
   if (options.pluginPath !== false) {
     lines.push(
       "plugins:",

@@ -139,8 +139,14 @@ describe("Check through the plugin", function () {
     });
 
     it("is secret as a whole when any part of it is", async () => {
-      const statement = { ...typed.Statement[0], Principal: { AWS: secret("arn:aws:iam::123456789012:root") } };
-      const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: { ...typed, Statement: [statement] } });
+      const statement = {
+        ...typed.Statement[0],
+        Principal: { AWS: secret("arn:aws:iam::123456789012:root") },
+      };
+      const result = await check({
+        workspaceId: WORKSPACE_ID,
+        policyDocument: { ...typed, Statement: [statement] },
+      });
       expect(result.failures).to.deep.equal([]);
       const document = result.inputs.policyDocument;
       expect(isSecret(document)).to.equal(true);
@@ -151,16 +157,24 @@ describe("Check through the plugin", function () {
 
     it("is not known yet while any part of it is not (the workspace's ARN in a first preview)", async () => {
       const statement = { ...typed.Statement[0], Resource: UNKNOWN };
-      const result = await check({ workspaceId: UNKNOWN, policyDocument: { ...typed, Statement: [statement] } });
+      const result = await check({
+        workspaceId: UNKNOWN,
+        policyDocument: { ...typed, Statement: [statement] },
+      });
       expect(result.failures).to.deep.equal([]);
       expect(result.inputs.policyDocument).to.equal(UNKNOWN);
     });
 
     it("reports its problems at the same JSON paths as the text's", async () => {
       const statement = { ...typed.Statement[0], Effect: "Permit" };
-      const result = await check({ workspaceId: WORKSPACE_ID, policyDocument: { ...typed, Statement: [statement] } });
+      const result = await check({
+        workspaceId: WORKSPACE_ID,
+        policyDocument: { ...typed, Statement: [statement] },
+      });
       expect(result.failures.map((f) => f.reason)).to.have.length(1);
-      expect(result.failures[0]?.reason).to.match(/^\$\.Statement\[0\]\.Effect: Effect must be "Allow" or "Deny"/);
+      expect(result.failures[0]?.reason).to.match(
+        /^\$\.Statement\[0\]\.Effect: Effect must be "Allow" or "Deny"/,
+      );
     });
   });
 

@@ -33,7 +33,6 @@ describe("Provider (SDK)", () => {
       token: wrappedSecret("session"),
     });
     expect(provider.secretInputs).to.deep.equal(["accessKey", "secretKey", "token"]);
-    expect(provider.additionalSecretOutputs).to.deep.equal(["accessKey", "secretKey", "token"]);
     expect(provider.version).to.equal(SCHEMA_VERSION);
   });
 

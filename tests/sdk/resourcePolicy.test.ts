@@ -47,7 +47,7 @@ describe("ResourcePolicy (SDK)", () => {
     expect(run.outputs).to.deep.equal({ id: WORKSPACE_ID, policyStatus: "ACTIVE", revisionId: "rev-1" });
   });
 
-  it("sends a typed policy document as the JSON of its resolved value", async () => {
+  it("sends a typed policy document as the object it resolves to, which the plugin's Check turns into JSON", async () => {
     const arn = pulumi.output(Promise.resolve(workspaceArnFor(WORKSPACE_ID)));
     const run = await runProgram(() => {
       new awsamp.ResourcePolicy("policy", {
@@ -57,9 +57,9 @@ describe("ResourcePolicy (SDK)", () => {
           Statement: [
             {
               Effect: "Allow",
-              Principal: { AWS: pulumi.output("arn:aws:iam::123456789012:root") },
+              Principal: { AWS: [pulumi.output("arn:aws:iam::123456789012:root")] },
               Action: ["aps:RemoteWrite", "aps:QueryMetrics"],
-              Resource: arn,
+              Resource: [arn],
             },
           ],
         },
@@ -71,13 +71,13 @@ describe("ResourcePolicy (SDK)", () => {
       Statement: [
         {
           Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Principal: { AWS: ["arn:aws:iam::123456789012:root"] },
           Action: ["aps:RemoteWrite", "aps:QueryMetrics"],
-          Resource: workspaceArnFor(WORKSPACE_ID),
+          Resource: [workspaceArnFor(WORKSPACE_ID)],
         },
       ],
     };
-    expect(onlyOfType(run, TOKEN).inputs.policyDocument).to.equal(JSON.stringify(expected));
+    expect(onlyOfType(run, TOKEN).inputs.policyDocument).to.deep.equal(expected);
   });
 
   it("passes JSON text through as it is, formatting and all", async () => {

@@ -169,7 +169,8 @@ export function awsErrorName(error: unknown): string | undefined {
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     // AWS SDK exceptions carry the HTTP status in $metadata (ServiceException's MetadataBearer).
-    const status = "$metadata" in cause && isMetadata(cause.$metadata) ? cause.$metadata.httpStatusCode : undefined;
+    const status =
+      "$metadata" in cause && isMetadata(cause.$metadata) ? cause.$metadata.httpStatusCode : undefined;
     return `${cause.name}${status ? ` (HTTP ${status})` : ""}: ${cause.message}`;
   }
   return String(cause);

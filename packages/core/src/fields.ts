@@ -80,7 +80,9 @@ export function jsonOf(field: Field): { value: JsonValue | undefined; secret: bo
         .map(([key, entry]) => [key, jsonOf(entry)] as const);
       const known = entries.every(([, entry]) => entry.value !== undefined);
       return {
-        value: known ? Object.fromEntries(entries.map(([key, entry]) => [key, entry.value as JsonValue])) : undefined,
+        value: known
+          ? Object.fromEntries(entries.map(([key, entry]) => [key, entry.value as JsonValue]))
+          : undefined,
         secret: field.secret || entries.some(([, entry]) => entry.secret),
       };
     }

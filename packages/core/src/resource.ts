@@ -157,7 +157,12 @@ function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: Ch
   const listing = `a list of lint rule names: ${known.join(", ")}`;
   if (field.kind !== "list") {
     const type = typeOf(field);
-    return { rules, failures: [{ property: "acceptedWarnings", reason: `acceptedWarnings must be ${listing}; not ${type}` }] };
+    return {
+      rules,
+      failures: [
+        { property: "acceptedWarnings", reason: `acceptedWarnings must be ${listing}; not ${type}` },
+      ],
+    };
   }
   const failures: CheckFailure[] = [];
   field.items.forEach((item, index) => {
@@ -165,7 +170,10 @@ function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: Ch
     if (item.kind === "string" && known.includes(item.value)) rules.add(item.value);
     else {
       const shown = item.kind === "string" ? `"${item.value}"` : "that value";
-      failures.push({ property: "acceptedWarnings", reason: `acceptedWarnings[${index}]: ${shown} is not a lint rule; use one of ${known.join(", ")}` });
+      failures.push({
+        property: "acceptedWarnings",
+        reason: `acceptedWarnings[${index}]: ${shown} is not a lint rule; use one of ${known.join(", ")}`,
+      });
     }
   });
   return { rules, failures };

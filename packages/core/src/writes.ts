@@ -208,10 +208,7 @@ function asAwsampError(action: string, workspaceId: string, error: unknown): Aws
   return error instanceof AwsampError ? error : new AwsRequestError(action, workspaceId, error);
 }
 
-function stateFromRemote(
-  inputs: ResourcePolicyInputs,
-  remote: RemoteResourcePolicy,
-): ResourcePolicyState {
+function stateFromRemote(inputs: ResourcePolicyInputs, remote: RemoteResourcePolicy): ResourcePolicyState {
   return {
     workspaceId: inputs.workspaceId,
     policyDocument: inputs.policyDocument,

@@ -1,7 +1,8 @@
 /** The dynamic provider's AMP client configuration: stack config `awsamp:*`, the AWS environment for the rest. */
-import type * as pulumi from "@pulumi/pulumi";
+
 import type { AmpClientConfig } from "@awsamp/core/client";
 import { AwsampError } from "@awsamp/core/errors";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** The namespace of the stack config the plugin reads too, so one stack config serves both providers. */
 export const CONFIG_NAMESPACE = "awsamp";

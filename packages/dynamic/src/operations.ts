@@ -5,7 +5,6 @@
  * resourcePolicyProvider), so programs never load the AWS SDK for it.
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
-import * as pulumi from "@pulumi/pulumi";
 import { type AmpClientConfig, createAmpClient } from "@awsamp/core/client";
 import { EngineLog, engineAddressFrom } from "@awsamp/core/engineLog";
 import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsamp/core/errors";
@@ -14,6 +13,7 @@ import { providerRegionOf } from "@awsamp/core/identifiers";
 import * as resource from "@awsamp/core/resource";
 import { saidOnceInProcess } from "@awsamp/core/saidOnce";
 import type { ResourcePolicyState } from "@awsamp/core/types";
+import * as pulumi from "@pulumi/pulumi";
 
 export { ampClientConfigFrom } from "./config";
 
@@ -129,7 +129,8 @@ function fieldOfValue(value: unknown): Field {
   if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
   if (typeof value === "string") return { kind: "string", value, secret: false };
   if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: false };
-  if (typeof value === "number" || typeof value === "boolean") return { kind: "other", type: `a ${typeof value}`, value, secret: false };
+  if (typeof value === "number" || typeof value === "boolean")
+    return { kind: "other", type: `a ${typeof value}`, value, secret: false };
   const entries = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]));
   return { kind: "object", entries, secret: false };
 }
@@ -140,7 +141,6 @@ function valueOfField(field: Field): unknown {
   if (field.kind === "unknown") return pulumi.runtime.unknownValue;
   throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
 }
-
 
 /** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */
 async function withContext<T>(

@@ -1,6 +1,7 @@
 /** A policy document as a program writes it (JSON text, or an object whose values may be Outputs) and its JSON. */
-import * as pulumi from "@pulumi/pulumi";
+
 import type * as policy from "@awsamp/core/policy/types";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
  * T with every value, at any depth, allowed to be a pulumi.Input, since pulumi.output() resolves them all:

@@ -1,6 +1,7 @@
 /** The pulumi.dynamic.ResourceProvider behind the dynamic ResourcePolicy, written to survive closure serialization. */
-import type * as pulumi from "@pulumi/pulumi";
+
 import type { AmpClientConfig } from "@awsamp/core/client";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Properties } from "./operations";
 
 /** This package's name; the dynamic-provider process loads the operations from it. */

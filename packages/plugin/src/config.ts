@@ -1,8 +1,8 @@
 /** The provider's configuration: checked (CheckConfig), compared (DiffConfig), taken in (Configure), and turned into AMP clients. */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type * as ClientModule from "@awsamp/core/client";
-import { providerRegionOf, regionProblem } from "@awsamp/core/identifiers";
 import { typeOf } from "@awsamp/core/fields";
+import { providerRegionOf, regionProblem } from "@awsamp/core/identifiers";
 import { InvalidRequestError } from "./errors";
 import type {
   CheckFailure,

@@ -4,10 +4,10 @@
  * sent to the engine's log, a partial write as ErrorResourceInitFailed). Nothing is decided here.
  */
 
+import type { OperationOptions, ResourcePolicyInputs, ResourcePolicyState, WaitProgress } from "@awsamp/core";
 import type { EngineLog } from "@awsamp/core/engineLog";
 import { PartialWriteError } from "@awsamp/core/errors";
 import type { Fields } from "@awsamp/core/fields";
-import type { OperationOptions, ResourcePolicyInputs, ResourcePolicyState, WaitProgress } from "@awsamp/core";
 import type * as ResourceModule from "@awsamp/core/resource";
 import type { SaidOnce } from "@awsamp/core/saidOnce";
 import type { ProviderConfiguration } from "./config";
@@ -39,7 +39,12 @@ export interface HandlerContext {
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
   const news = fieldsOf(request.news);
-  const checked = resource().check({ urn: request.urn, said: context.said, olds: fieldsOf(request.olds), news });
+  const checked = resource().check({
+    urn: request.urn,
+    said: context.said,
+    olds: fieldsOf(request.olds),
+    news,
+  });
   for (const line of checked.warnings) await context.log.warning(request.urn, line);
   // Only what the core rewrote is encoded again; everything else goes back exactly as the engine sent it.
   const inputs: PropertyObject = { ...request.news };

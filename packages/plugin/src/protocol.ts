@@ -1,4 +1,6 @@
 /** The typed requests and results of the handlers, and their mapping to and from the protobuf messages. */
+
+import type { CheckFailure, DiffKind } from "@awsamp/core/resource";
 import { Metadata, type ServerErrorResponse, status } from "@grpc/grpc-js";
 import {
   CheckFailure as CheckFailureMessage,
@@ -20,7 +22,6 @@ import {
 } from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
 import type * as AnyPb from "google-protobuf/google/protobuf/any_pb";
-import type { CheckFailure, DiffKind } from "@awsamp/core/resource";
 import { CancelledError, InvalidRequestError, ResourceInitFailedError } from "./errors";
 import { fromStruct, type PropertyObject, toStruct } from "./values";
 

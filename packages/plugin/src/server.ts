@@ -1,6 +1,9 @@
 /** The ResourceProvider gRPC service: each RPC wired to its handler, every failure to a gRPC status. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { EngineLog } from "@awsamp/core/engineLog";
+import { saidOnceInCommand } from "@awsamp/core/saidOnce";
+import { RESOURCE_TYPE } from "@awsamp/core/types";
 import { type handleUnaryCall, Server, ServerCredentials, type ServerUnaryCall } from "@grpc/grpc-js";
 import type { PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
@@ -23,9 +26,6 @@ import {
   type UpdateRequest,
 } from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { EngineLog } from "@awsamp/core/engineLog";
-import { saidOnceInCommand } from "@awsamp/core/saidOnce";
-import { RESOURCE_TYPE } from "@awsamp/core/types";
 import { Cancellation } from "./cancellation";
 import { checkConfig, diffConfig, ProviderConfiguration } from "./config";
 import { InvalidRequestError } from "./errors";
@@ -50,12 +50,17 @@ import {
 /** Messages up to the engine's own limit: a policy is small, but a schema or a state need not be. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
-/** The plugin's version, which GetPluginInfo reports and the engine matches against the program's. */
-export const PLUGIN_VERSION: string = (require("../package.json") as { version: string }).version;
-
 /** schema.json, which `make build` copies beside the compiled plugin: the package's one description. */
+const SCHEMA_TEXT = readFileSync(path.join(__dirname, "schema.json"), "utf8");
+
+/**
+ * The plugin's version, which GetPluginInfo reports and the engine matches against the program's: the
+ * schema's, as every SDK's is, so there is one version in one place.
+ */
+export const PLUGIN_VERSION: string = (JSON.parse(SCHEMA_TEXT) as { version: string }).version;
+
 function packageSchema(): string {
-  return JSON.stringify(JSON.parse(readFileSync(path.join(__dirname, "schema.json"), "utf8")));
+  return JSON.stringify(JSON.parse(SCHEMA_TEXT));
 }
 
 export interface PluginServerOptions {

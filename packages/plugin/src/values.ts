@@ -78,7 +78,9 @@ function fieldOfValue(raw: PropertyValue): Field {
   if (typeof value === "string") return { kind: "string", value, secret: wasSecret };
   if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: wasSecret };
   if (isObject(value)) {
-    const entries = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]));
+    const entries = Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]),
+    );
     return { kind: "object", entries, secret: wasSecret };
   }
   return { kind: "other", type: `a ${typeof value}`, value, secret: wasSecret };
@@ -95,7 +97,6 @@ export function valueOfField(field: Field): PropertyValue {
       throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
   }
 }
-
 
 /** Wraps the named properties of a map as secrets (those that are present and not already wrapped). */
 export function withSecrets(properties: PropertyObject, secretKeys: Iterable<string>): PropertyObject {

@@ -3,17 +3,16 @@ export { PROMETHEUS_COMPATIBLE_ACTIONS, type PrometheusCompatibleAction } from "
 export { canonicalize, equivalent, PolicyDocumentSyntaxError } from "./canonical";
 export { checkPolicyDocument, lintPolicyDocument } from "./lint";
 export { grantsOf, summarizeAccessChange } from "./summary";
-export { LINT_RULES } from "./types";
 export type {
   AccessChange,
   Condition,
   ConditionValue,
   Grant,
+  LintRule,
   OneOrMany,
   PolicyCheck,
   PolicyContext,
   PolicyDocument,
-  LintRule,
   PolicyInput,
   PolicyProblem,
   PolicyStatement,
@@ -22,4 +21,5 @@ export type {
   PrincipalMap,
   ValidationResult,
 } from "./types";
+export { LINT_RULES } from "./types";
 export { MAX_POLICY_DOCUMENT_LENGTH, POLICY_VERSIONS, validatePolicyDocument } from "./validate";

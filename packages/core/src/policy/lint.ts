@@ -81,7 +81,11 @@ function actionWarnings(located: Located<string>): PolicyProblem[] {
   const unknown = unknownActionWarnings(located, "AMP ignores it as written.");
   if (unknown.length > 0) return unknown;
   return [
-    warning("ignored-action", path, `"${action}" is not one of ${ONLY_FIVE}; AMP accepts it here and ignores it, so remove it`),
+    warning(
+      "ignored-action",
+      path,
+      `"${action}" is not one of ${ONLY_FIVE}; AMP accepts it here and ignores it, so remove it`,
+    ),
   ];
 }
 
@@ -99,7 +103,9 @@ function wildcardWarnings({ value: pattern, path }: Located<string>): PolicyProb
   }
   const covered = prometheusActionsMatching(pattern);
   if (covered.length === 0) {
-    return [warning("wildcard-action", path, `"${pattern}" covers none of ${ONLY_FIVE}, so it grants nothing here`)];
+    return [
+      warning("wildcard-action", path, `"${pattern}" covers none of ${ONLY_FIVE}, so it grants nothing here`),
+    ];
   }
   const coverage =
     covered.length === PROMETHEUS_COMPATIBLE_ACTIONS.length ? `all five (${FIVE})` : listOf(covered, "and");

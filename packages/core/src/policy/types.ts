@@ -71,7 +71,7 @@ export type PolicyInput = string | PolicyDocument;
 export const LINT_RULES = {
   "duplicate-key": "a key that appears more than once in its object",
   "no-version": "a document without Version",
-  "resource-not-workspace": "a Resource that is absent, \"*\", a wildcard or not the workspace",
+  "resource-not-workspace": 'a Resource that is absent, "*", a wildcard or not the workspace',
   "unknown-condition-operator": "a condition operator IAM does not document",
   "empty-condition": "a condition block that names no keys",
   "ignored-action": "an action AMP accepts and ignores",

@@ -433,13 +433,23 @@ function resourceProblems(located: Located<string>, target: TargetWorkspace): Po
   const useInstead = target.arn ? `; use ${target.arn}` : "";
   const mustBeWorkspace = "AMP requires the policy's resource to be the workspace it is attached to";
   if (value === "*")
-    return [warning("resource-not-workspace", path, `Resource "*": ${mustBeWorkspace} and may refuse "*"${useInstead}`)];
+    return [
+      warning(
+        "resource-not-workspace",
+        path,
+        `Resource "*": ${mustBeWorkspace} and may refuse "*"${useInstead}`,
+      ),
+    ];
   const format = arnFormatProblems(located);
   if (format.length > 0) return format;
   const parts = parseArnParts(value);
   if (parts?.service !== "aps") {
     return [
-      warning("resource-not-workspace", path, `"${value}" is not an AMP workspace: ${mustBeWorkspace} and may refuse it${useInstead}`),
+      warning(
+        "resource-not-workspace",
+        path,
+        `"${value}" is not an AMP workspace: ${mustBeWorkspace} and may refuse it${useInstead}`,
+      ),
     ];
   }
   const named = parseWorkspaceArn(value);
@@ -534,7 +544,11 @@ function operatorProblems(operator: string, block: unknown, path: string): Polic
   }
   if (Object.keys(block).length === 0) {
     problems.push(
-      warning("empty-condition", path, `the ${operator} block names no condition keys, so it tests nothing; remove it`),
+      warning(
+        "empty-condition",
+        path,
+        `the ${operator} block names no condition keys, so it tests nothing; remove it`,
+      ),
     );
   }
   for (const [key, value] of Object.entries(block))

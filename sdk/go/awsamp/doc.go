@@ -1,0 +1,2 @@
+// Manages the resource-based policy of an Amazon Managed Service for Prometheus (AMP) workspace.
+package awsamp
