@@ -1,18 +1,27 @@
 #!/bin/sh
-# pulumi-resource-awsamp: runs the awsamp provider plugin (compiled JavaScript) with node.
+# pulumi-resource-awsamp: runs the awsamp provider plugin (compiled JavaScript) with the node on PATH.
 # The engine may start it through a symlink or from any directory, so it first finds where it really lives.
+# @MAIN@ is the provider's entry point and @GUARD@ the Node.js version check, relative to this script (`make
+# build` and `make dist` fill them in); launcher.cmd is the same on Windows.
 set -e
 script=$0
 while [ -L "$script" ]; do
   link=$(readlink "$script")
-  case $link in
+  case $link,$script in
     /*) script=$link ;;
-    *) script=$(dirname "$script")/$link ;;
+    *,*/*) script=${script%/*}/$link ;;
+    *) script=$link ;;
   esac
 done
-here=$(CDPATH='' cd -- "$(dirname -- "$script")" && pwd -P)
+case $script in
+  */*) here=${script%/*} ;;
+  *) here=. ;;
+esac
+here=$(CDPATH='' cd -- "${here:-/}" && pwd -P)
 if ! command -v node >/dev/null 2>&1; then
-  echo "pulumi-resource-awsamp: node (20.19 or later) must be on PATH to run the awsamp provider" >&2
+  echo "pulumi-resource-awsamp: the awsamp provider needs Node.js 20.19 or later on PATH; found none (install it from https://nodejs.org)" >&2
   exit 1
 fi
-exec node "$here/@MAIN@" "$@"
+# One node process: the check is preloaded (-r), so it runs before the provider's code is even parsed, and the
+# provider stays the main module.
+exec node -r "$here/@GUARD@" "$here/@MAIN@" "$@"
