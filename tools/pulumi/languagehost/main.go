@@ -5,7 +5,7 @@
 //
 // The CLI starts it as pulumi-language-LANGUAGE with its flags and the engine's address. The front takes its
 // language from that name, starts the old host (pulumi-language-LANGUAGE-runner, beside it) with the same
-// arguments, and prints its own port.
+// arguments (for Python, plus the flag pythonRunnerArgs explains), and prints its own port.
 package main
 
 import (
@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/mem"
@@ -42,6 +43,12 @@ func run(name string, args []string) error {
 	codegen, ok := codegens[strings.TrimPrefix(name, "pulumi-language-")]
 	if !ok {
 		return fmt.Errorf("no code generator for %q: name the binary pulumi-language-nodejs, -python or -go", name)
+	}
+	if name == "pulumi-language-python" {
+		var err error
+		if args, err = pythonRunnerArgs(args); err != nil {
+			return err
+		}
 	}
 	runner, err := startRunner(name, args)
 	if err != nil {
@@ -79,6 +86,44 @@ func run(name string, args []string) error {
 		server.Stop()
 	}()
 	return server.Serve(listener)
+}
+
+// pythonRunnerArgs adds -virtualenv to the Python runner's arguments: Pulumi.yaml's runtime.options.virtualenv,
+// as an absolute path. The v3.68.0 host reads that option only from its -virtualenv flag (relative to -root),
+// which the CLIs of its day passed; CLI v3.248.0 passes no flags, only the engine's address, and sends the
+// options in each request's ProgramInfo instead, which the old host ignores: it would run the first python3
+// on PATH, without the program's packages. The CLI starts language hosts in the program's directory (the
+// project's, or its `main` folder's), so the project is the Pulumi.yaml found upwards from there, as the CLI
+// finds it, and a relative virtualenv is taken from that file's folder, as newer hosts take it. Arguments
+// that already have -virtualenv, and directories in no Python project, are left as they are.
+func pythonRunnerArgs(args []string) ([]string, error) {
+	for _, arg := range args {
+		if flag := strings.TrimLeft(arg, "-"); flag != arg && strings.HasPrefix(flag, "virtualenv") {
+			return args, nil
+		}
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	path, err := workspace.DetectProjectPathFrom(dir)
+	if errors.Is(err, workspace.ErrProjectNotFound) {
+		return args, nil
+	} else if err != nil {
+		return nil, err
+	}
+	project, err := workspace.LoadProject(path)
+	if err != nil {
+		return nil, err
+	}
+	venv, _ := project.Runtime.Options()["virtualenv"].(string)
+	if project.Runtime.Name() != "python" || venv == "" {
+		return args, nil
+	}
+	if !filepath.IsAbs(venv) {
+		venv = filepath.Join(filepath.Dir(path), venv)
+	}
+	return append([]string{"-virtualenv=" + venv}, args...), nil
 }
 
 type runnerProcess struct {
