@@ -4,6 +4,7 @@ import { benchApplyLatency } from "./applyLatency";
 import { benchPluginStart } from "./pluginStart";
 import { benchPolicyModule } from "./policyModule";
 import { benchPreviewCost } from "./previewCost";
+import { benchPreviewEngine } from "./previewEngine";
 import { type BenchSection, writeReport } from "./report";
 import { benchScale } from "./scale";
 
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchSection>> = {
   latency: benchApplyLatency,
   start: benchPluginStart,
   preview: benchPreviewCost,
+  "preview-engine": benchPreviewEngine,
   scale: benchScale,
   policy: benchPolicyModule,
 };
