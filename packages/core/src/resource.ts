@@ -14,6 +14,7 @@ import {
   equivalent,
   LINT_RULES,
   type PolicyProblem,
+  policyDocumentText,
   summarizeAccessChange,
 } from "./policy";
 import type { SaidOnce } from "./saidOnce";
@@ -48,10 +49,11 @@ export interface CheckFailure {
 
 export interface CheckResponse {
   /**
-   * The checked inputs: the news as given, but a policyDocument given as an object is its JSON text (not
-   * known yet while any part of the object is not; secret when any part is secret).
+   * The inputs check rewrote, which the adapters return in place of the news's: a policyDocument given as
+   * an object becomes its JSON text (not known yet while any part of the object is not; secret when any
+   * part is secret). Every other input goes back as given.
    */
-  inputs: Fields;
+  rewritten: Fields;
   failures: CheckFailure[];
   /** Lint findings for the user, each a line that names the property and its JSON path. */
   warnings: string[];
@@ -70,8 +72,9 @@ export function check(request: CheckRequest): CheckResponse {
   const workspaceProblems = workspaceIdFailures(workspaceId);
   const accepted = acceptedRules(fieldOf(news, "acceptedWarnings"));
   failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")), ...accepted.failures);
-  const document = documentTextOf(fieldOf(news, "policyDocument"));
-  const inputs: Fields = document.kind === "absent" ? news : { ...news, policyDocument: document };
+  const given = fieldOf(news, "policyDocument");
+  const document = documentTextOf(given);
+  const rewritten: Fields = document === given ? {} : { policyDocument: document };
   if (document.kind !== "string") {
     const problem = requiredStringProblem(
       "policyDocument",
@@ -79,7 +82,7 @@ export function check(request: CheckRequest): CheckResponse {
       "the policy as JSON text, such as JSON.stringify(policy), or as a PolicyDocument object",
     );
     return {
-      inputs,
+      rewritten,
       failures: problem ? [...failures, { property: "policyDocument", reason: problem }] : failures,
       warnings: [],
     };
@@ -103,47 +106,18 @@ export function check(request: CheckRequest): CheckResponse {
       verdict.errors.length === 0,
     );
   const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
-  return { inputs, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+  return { rewritten, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
 }
 
 /**
- * A policyDocument given as an object, as the JSON text AWS takes: IAM's keys in IAM's order (Version, Id,
- * Statement; Sid, Effect, Principal, …), since the engine sends an object's keys sorted. Other fields are
- * returned as they are, for check to judge.
+ * A policyDocument given as an object, as its JSON text (the policy module's policyDocumentText); other
+ * fields are returned as they are, for check to judge.
  */
 function documentTextOf(field: Field): Field {
   if (field.kind !== "object") return field;
   const { value, secret } = jsonOf(field);
   if (value === undefined) return { kind: "unknown", secret };
-  return { kind: "string", value: JSON.stringify(inIamOrder(value)), secret };
-}
-
-const IAM_KEY_ORDER = [
-  "Version",
-  "Id",
-  "Statement",
-  "Sid",
-  "Effect",
-  "Principal",
-  "NotPrincipal",
-  "Action",
-  "NotAction",
-  "Resource",
-  "NotResource",
-  "Condition",
-];
-
-function inIamOrder(value: JsonValue, depth = 0): JsonValue {
-  if (Array.isArray(value)) return value.map((item) => inIamOrder(item, depth));
-  if (value === null || typeof value !== "object") return value;
-  // Below a statement (principals, conditions) the keys are the user's, in the order given.
-  if (depth > 1) return value;
-  const rank = (key: string) => {
-    const index = IAM_KEY_ORDER.indexOf(key);
-    return index < 0 ? IAM_KEY_ORDER.length : index;
-  };
-  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b));
-  return Object.fromEntries(keys.map((key) => [key, inIamOrder(value[key] as JsonValue, depth + 1)]));
+  return { kind: "string", value: policyDocumentText(value as Record<string, JsonValue>), secret };
 }
 
 /**

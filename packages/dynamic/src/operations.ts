@@ -27,14 +27,11 @@ export async function check(
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const newFields = fieldsOf(news);
-  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: newFields });
+  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: fieldsOf(news) });
   // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
   for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
   const inputs: Properties = { ...news };
-  for (const [key, field] of Object.entries(checked.inputs)) {
-    if (field !== newFields[key]) inputs[key] = valueOfField(field);
-  }
+  for (const [key, field] of Object.entries(checked.rewritten)) inputs[key] = valueOfField(field);
   return { inputs, failures: checked.failures };
 }
 

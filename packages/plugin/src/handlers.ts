@@ -38,19 +38,16 @@ export interface HandlerContext {
 }
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
-  const news = fieldsOf(request.news);
   const checked = resource().check({
     urn: request.urn,
     said: context.said,
     olds: fieldsOf(request.olds),
-    news,
+    news: fieldsOf(request.news),
   });
   for (const line of checked.warnings) await context.log.warning(request.urn, line);
   // Only what the core rewrote is encoded again; everything else goes back exactly as the engine sent it.
   const inputs: PropertyObject = { ...request.news };
-  for (const [key, field] of Object.entries(checked.inputs)) {
-    if (field !== news[key]) inputs[key] = valueOfField(field);
-  }
+  for (const [key, field] of Object.entries(checked.rewritten)) inputs[key] = valueOfField(field);
   return { inputs, failures: checked.failures };
 }
 

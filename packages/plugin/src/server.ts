@@ -51,16 +51,16 @@ import {
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
 /** schema.json, which `make build` copies beside the compiled plugin: the package's one description. */
-const SCHEMA_TEXT = readFileSync(path.join(__dirname, "schema.json"), "utf8");
+const SCHEMA: { version: string } = JSON.parse(readFileSync(path.join(__dirname, "schema.json"), "utf8"));
 
 /**
  * The plugin's version, which GetPluginInfo reports and the engine matches against the program's: the
  * schema's, as every SDK's is, so there is one version in one place.
  */
-export const PLUGIN_VERSION: string = (JSON.parse(SCHEMA_TEXT) as { version: string }).version;
+export const PLUGIN_VERSION: string = SCHEMA.version;
 
 function packageSchema(): string {
-  return JSON.stringify(JSON.parse(SCHEMA_TEXT));
+  return JSON.stringify(SCHEMA);
 }
 
 export interface PluginServerOptions {

@@ -3,6 +3,7 @@ export { PROMETHEUS_COMPATIBLE_ACTIONS, type PrometheusCompatibleAction } from "
 export { canonicalize, equivalent, PolicyDocumentSyntaxError } from "./canonical";
 export { checkPolicyDocument, lintPolicyDocument } from "./lint";
 export { grantsOf, summarizeAccessChange } from "./summary";
+export { policyDocumentText } from "./text";
 export type {
   AccessChange,
   Condition,

@@ -13,7 +13,15 @@ import {
 import { describeSyntaxError, parseJson } from "./json";
 import { error, indexPath, keyPath, listOf, ROOT_PATH, warning } from "./problems";
 import type { PolicyContext, PolicyDocument, PolicyProblem, ValidationResult } from "./types";
-import { describeValue, hasKey, isRecord, type Located, STATEMENT_KEYS, statementsOf } from "./walk";
+import {
+  DOCUMENT_KEYS,
+  describeValue,
+  hasKey,
+  isRecord,
+  type Located,
+  STATEMENT_KEYS,
+  statementsOf,
+} from "./walk";
 
 /**
  * The longest document accepted, in characters (whitespace included). AMP documents no limit, and IAM's
@@ -26,7 +34,6 @@ export const MAX_POLICY_DOCUMENT_LENGTH = 10_240;
 /** The policy language versions IAM accepts. */
 export const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"] as const;
 
-const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
 const PRINCIPAL_KINDS = ["AWS", "Service", "Federated", "CanonicalUser"];
 const CONDITION_OPERATORS = [
   "StringEquals",

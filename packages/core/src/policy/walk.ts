@@ -45,6 +45,9 @@ export function describeValue(value: unknown): string {
   return `the ${typeof value} ${String(value)}`;
 }
 
+/** The keys a document may have at its top, in the order IAM documents them. */
+export const DOCUMENT_KEYS: readonly string[] = ["Version", "Id", "Statement"];
+
 /** The keys a statement may have, in the order IAM documents them (and the canonical form writes them). */
 export const STATEMENT_KEYS: readonly string[] = [
   "Sid",
