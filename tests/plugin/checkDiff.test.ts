@@ -1,6 +1,7 @@
 /** Check and Diff through the plugin: validation on property paths, lint and access lines to the engine, semantic diffs. */
 
 import { isSecret, type PropertyObject, secret, UNKNOWN } from "@awsamp/plugin/values";
+import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { FakeEngine } from "../harness/engine";
 import {
@@ -10,6 +11,7 @@ import {
   detailedDiffOf,
   diffRequest,
   propertiesOf,
+  rejectionOf,
   resourceUrn,
 } from "../harness/messages";
 import { type PluginSession, policyDocument, reformatted, startSession } from "../harness/session";
@@ -358,5 +360,38 @@ describe("Diff through the plugin", function () {
     expect(session.engine.linesFor(urn, "info").map((line) => line.message)).to.deep.equal([
       "policyDocument is secret, so the access it grants is not summarized",
     ]);
+  });
+});
+
+describe("Check and Diff after Cancel", function () {
+  this.timeout(20_000);
+  let session: PluginSession;
+
+  before(async () => {
+    session = await startSession();
+    await session.plugin.configure(configureRequest({ args: { region: "us-east-1" } }));
+  });
+  after(async () => {
+    await session.stop();
+  });
+
+  it("answer until Cancel, and are refused as CANCELLED after it, as every operation is", async () => {
+    const urn = resourceUrn("after-cancel");
+    const news = { workspaceId: WORKSPACE_ID, policyDocument: document() };
+    const state = { ...news, policyStatus: "ACTIVE", revisionId: "rev-1" };
+    const diff = () =>
+      session.plugin.diff(diffRequest({ urn, id: WORKSPACE_ID, olds: state, news, oldInputs: news }));
+    expect(
+      (await session.plugin.check(checkRequest({ urn, olds: news, news }))).getFailuresList(),
+    ).to.deep.equal([]);
+    expect(changesOf(await diff())).to.equal("DIFF_NONE");
+
+    await session.plugin.cancel();
+    const checkRefused = await rejectionOf(session.plugin.check(checkRequest({ urn, olds: news, news })));
+    const diffRefused = await rejectionOf(diff());
+    for (const refused of [checkRefused, diffRefused]) {
+      expect(refused.code).to.equal(status.CANCELLED);
+      expect(refused.details).to.match(/cancel/);
+    }
   });
 });

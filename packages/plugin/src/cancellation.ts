@@ -16,7 +16,7 @@ export class Cancellation {
    * CancelledError: the engine cancels only when it is shutting down, so no new work should begin.
    */
   begin(linked?: AbortSignal): Operation {
-    if (this.cancelled) throw new CancelledError();
+    this.refuseAfterCancel();
     const controller = new AbortController();
     const onLinkedAbort = () => controller.abort(linked?.reason);
     if (linked?.aborted) onLinkedAbort();
@@ -29,6 +29,11 @@ export class Cancellation {
         this.inFlight.delete(controller);
       },
     };
+  }
+
+  /** Throws CancelledError once Cancel has come: what begin does first, for work that holds no wait. */
+  refuseAfterCancel(): void {
+    if (this.cancelled) throw new CancelledError();
   }
 
   /** Aborts every operation in flight and every one started later. */

@@ -80,6 +80,9 @@ export async function startPluginServer(options: PluginServerOptions = {}): Prom
   const server = new Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+    // Channelz keeps statistics of every call for a debugging service this plugin does not serve: a
+    // preview makes two calls per resource one after another, and each pays for the bookkeeping.
+    "grpc.enable_channelz": 0,
   });
   server.addService(ResourceProviderService, provider.implementation());
   const port = await new Promise<number>((resolve, reject) => {
@@ -162,10 +165,10 @@ class ProviderService {
         this.config = ProviderConfiguration.fromConfigure(configureRequestFrom(request));
         return configureResponseOf({ acceptSecrets: true, supportsPreview: true });
       }),
-      check: this.resource(async (context, request: CheckRequest) =>
+      check: this.resourceWithoutWaits(async (context, request: CheckRequest) =>
         checkResponseOf(await check(context, checkRequestFrom(request))),
       ),
-      diff: this.resource(async (context, request: DiffRequest) =>
+      diff: this.resourceWithoutWaits(async (context, request: DiffRequest) =>
         diffResponseOf(await diff(context, diffRequestFrom(request))),
       ),
       create: this.resource(async (context, request: CreateRequest) =>
@@ -198,15 +201,40 @@ class ProviderService {
   ): handleUnaryCall<Req, Res> {
     return (call: ServerUnaryCall<Req, Res>, callback) => {
       const rpc = new AbortController();
-      call.on("cancelled", () => rpc.abort(new Error("the engine cancelled the call")));
+      let answered = false;
+      // grpc-js reports every call as cancelled once its status is sent; only a cancel that comes before
+      // the answer is the engine giving up on the call.
+      call.once("cancelled", () => {
+        if (!answered) rpc.abort(new Error("the engine cancelled the call"));
+      });
       Promise.resolve()
         .then(() => handle(call.request, rpc.signal))
         .finally(() => this.log.flush())
         .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(serviceErrorOf(error)),
+          (response) => {
+            answered = true;
+            callback(null, response);
+          },
+          (error: unknown) => {
+            answered = true;
+            callback(serviceErrorOf(error));
+          },
         );
     };
+  }
+
+  /**
+   * A unary RPC on a resource that never waits (Check, Diff): checks the type, and refuses after Cancel as
+   * every operation does, but registers nothing for Cancel to abort, since the handler holds no wait.
+   */
+  private resourceWithoutWaits<Req extends { getUrn(): string }, Res>(
+    handle: (context: HandlerContext, request: Req) => Promise<Res>,
+  ): handleUnaryCall<Req, Res> {
+    return this.unary((request: Req, signal) => {
+      requireResourceType(request.getUrn());
+      this.cancellation.refuseAfterCancel();
+      return handle({ config: this.config, log: this.log, signal, said: this.said }, request);
+    });
   }
 
   /** A unary RPC on a resource: checks the type, and gives the handler a signal Cancel aborts. */
