@@ -335,6 +335,20 @@ describe("equivalent", () => {
     ).to.equal(false);
   });
 
+  it("gives the same answers for texts it has seen, whatever document it saw them beside", () => {
+    // Texts are worked out once and kept; a kept text must still be read in each peer's partition.
+    const bare = anyResource({ Principal: { AWS: ACCOUNT } });
+    const inAws = anyResource({ Principal: { AWS: root("aws") } });
+    const inGov = anyResource({ Principal: { AWS: root("aws-us-gov") } });
+    for (let pass = 0; pass < 2; pass++) {
+      expect(canonicalize(bare), `pass ${pass}`).to.equal(canonicalize(inAws));
+      expect(equivalent(bare, inGov), `pass ${pass}`).to.equal(true);
+      expect(equivalent(bare, inAws), `pass ${pass}`).to.equal(true);
+      expect(equivalent(inGov, inAws), `pass ${pass}`).to.equal(false);
+      expect(equivalent("not json", bare), `pass ${pass}`).to.equal(false);
+    }
+  });
+
   it("compares a document object with JSON text", () => {
     const object: PolicyDocument = {
       Version: "2012-10-17",

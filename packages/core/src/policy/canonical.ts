@@ -2,6 +2,7 @@
 import { AwsampError } from "../errors";
 import { arnPartition, DEFAULT_PARTITION, isAccountId, rootArn } from "./arns";
 import { describeSyntaxError, parseJson, parseJsonOrUndefined } from "./json";
+import { RecentMemo } from "./recent";
 import type { PolicyInput } from "./types";
 import { hasKey, isRecord, STATEMENT_KEYS } from "./walk";
 
@@ -50,9 +51,9 @@ const PRINCIPAL_KEYS = new Set(["Principal", "NotPrincipal"]);
  */
 export function canonicalize(document: PolicyInput): string {
   if (typeof document === "string") {
-    const parsed = parseJsonOrUndefined(document);
-    if (!parsed) throw syntaxError(document);
-    return canonicalDocument(parsed.value, documentPartition(parsed.value));
+    const text = textOf(document);
+    if (!text.json) throw syntaxError(document);
+    return canonicalTextIn(document, text, text.stated ?? DEFAULT_PARTITION);
   }
   return canonicalDocument(document, documentPartition(document));
 }
@@ -70,6 +71,7 @@ export function canonicalize(document: PolicyInput): string {
  * equivalent('{"Version":"2012-10-17","Statement":[…]}', policyObject);
  */
 export function equivalent(a: PolicyInput, b: PolicyInput): boolean {
+  if (typeof a === "string" && typeof b === "string") return equivalentTexts(a, b);
   const valueA = parsedValue(a);
   const valueB = parsedValue(b);
   const canonicalA = valueA && canonicalOrUndefined(valueA.value, valueB?.value);
@@ -77,6 +79,77 @@ export function equivalent(a: PolicyInput, b: PolicyInput): boolean {
   if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB;
   if (canonicalA === undefined && canonicalB === undefined) return a === b;
   return false;
+}
+
+/** equivalent for two texts, the hot path (Check, Diff, Read), over what the memo keeps of each text. */
+function equivalentTexts(a: string, b: string): boolean {
+  const textA = textOf(a);
+  const textB = textOf(b);
+  // As documentPartition: a document's own partition, else its peer's (text that is not JSON names none).
+  const canonicalA = textA.json
+    ? canonicalTextOrUndefined(a, textA, textA.stated ?? textB.stated ?? DEFAULT_PARTITION)
+    : undefined;
+  const canonicalB = textB.json
+    ? canonicalTextOrUndefined(b, textB, textB.stated ?? textA.stated ?? DEFAULT_PARTITION)
+    : undefined;
+  if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB;
+  if (canonicalA === undefined && canonicalB === undefined) return a === b;
+  return false;
+}
+
+/**
+ * What the memo keeps of a text: whether it is JSON, the partition its own ARNs name, and its canonical
+ * text in each partition asked for. Only strings: the parsed value is not kept, so nothing shared can be
+ * changed by a caller.
+ */
+interface TextFacts {
+  json: boolean;
+  stated: string | undefined;
+  canonical: Map<string, string>;
+}
+
+/**
+ * 128 texts cover the resources a preview has in flight many times over; texts past 32 KiB (three times
+ * what validation accepts) are not kept, so the memo holds a few MB at most.
+ */
+const RECENT_TEXTS = new RecentMemo<TextFacts>(128, 32 * 1024);
+
+function textOf(text: string): TextFacts {
+  return RECENT_TEXTS.get(text, () => {
+    const parsed = parseJsonOrUndefined(text);
+    if (!parsed) return { json: false, stated: undefined, canonical: new Map() };
+    const stated = statedPartition(parsed.value);
+    const facts: TextFacts = { json: true, stated, canonical: new Map() };
+    // Nearly every document names its partition (AMP wants the workspace's ARN as Resource), and that is
+    // the partition it is read in: worked out now, from this parse, it needs no second one.
+    const partition = stated ?? DEFAULT_PARTITION;
+    try {
+      facts.canonical.set(partition, canonicalDocument(parsed.value, partition));
+    } catch {
+      // Too deep to canonicalize: canonicalTextIn meets the same failure when a caller asks.
+    }
+    return facts;
+  });
+}
+
+/** The canonical text of JSON text in a partition, worked out at the first call that asks. */
+function canonicalTextIn(text: string, facts: TextFacts, partition: string): string {
+  const kept = facts.canonical.get(partition);
+  if (kept !== undefined) return kept;
+  const parsed = parseJsonOrUndefined(text);
+  if (!parsed) throw syntaxError(text);
+  const canonical = canonicalDocument(parsed.value, partition);
+  facts.canonical.set(partition, canonical);
+  return canonical;
+}
+
+function canonicalTextOrUndefined(text: string, facts: TextFacts, partition: string): string | undefined {
+  try {
+    return canonicalTextIn(text, facts, partition);
+  } catch {
+    // JSON nested deeper than the stack allows: compared as it is, as canonicalOrUndefined does.
+    return undefined;
+  }
 }
 
 /** A document's parsed value, or undefined for text that is not JSON. */
