@@ -130,6 +130,17 @@ const checkCases: Array<{ title: string; olds?: Inputs; news: Inputs; expected: 
     },
   },
   {
+    title: "the same document as before, which must still pass: its errors are failures again",
+    olds: { workspaceId: OTHER_WORKSPACE, policyDocument: DOCUMENT },
+    news: { workspaceId: OTHER_WORKSPACE, policyDocument: reformatted(DOCUMENT) },
+    expected: {
+      failures: [
+        `policyDocument: $.Statement[0].Resource: "${ARN}" names workspace ${WORKSPACE}, but this policy is for workspace ${OTHER_WORKSPACE}; AMP requires the policy's resource to be the workspace it is attached to: use the ARN of workspace ${OTHER_WORKSPACE}`,
+      ],
+      warnings: [],
+    },
+  },
+  {
     title: "the same document as before, whose warnings were given when it was new",
     olds: { workspaceId: WORKSPACE, policyDocument: DOCUMENT },
     news: { workspaceId: WORKSPACE, policyDocument: reformatted(DOCUMENT) },

@@ -13,9 +13,11 @@ import {
   checkPolicyDocument,
   equivalent,
   LINT_RULES,
+  type PolicyContext,
   type PolicyProblem,
   policyDocumentText,
   summarizeAccessChange,
+  validatePolicyDocument,
 } from "./policy";
 import type { SaidOnce } from "./saidOnce";
 import type { ResourcePolicyInputs, ResourcePolicyState } from "./types";
@@ -88,15 +90,17 @@ export function check(request: CheckRequest): CheckResponse {
     };
   }
   const validWorkspaceId = workspaceProblems.length === 0 ? stringOf(workspaceId) : undefined;
-  const verdict = checkPolicyDocument(
-    document.value,
-    validWorkspaceId ? { workspaceId: validWorkspaceId } : {},
-  );
+  const context = validWorkspaceId ? { workspaceId: validWorkspaceId } : {};
+  const old = stringOf(fieldOf(request.olds, "policyDocument"));
+  const unchanged = old !== undefined && equivalent(old, document.value);
+  // A document the old inputs had is validated (it must still pass) but not linted: its warnings are not
+  // said again, and in a preview most documents are unchanged.
+  const verdict = unchanged
+    ? { errors: validationErrors(document.value, context), warnings: [] }
+    : checkPolicyDocument(document.value, context);
   for (const problem of verdict.errors) {
     failures.push({ property: "policyDocument", reason: `${problem.path}: ${problem.message}` });
   }
-  const old = stringOf(fieldOf(request.olds, "policyDocument"));
-  const unchanged = old !== undefined && equivalent(old, document.value);
   const said =
     unchanged ||
     !firstTimeSaid(
@@ -107,6 +111,12 @@ export function check(request: CheckRequest): CheckResponse {
     );
   const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
   return { rewritten, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+}
+
+/** The errors checkPolicyDocument would report, without the lint, whose findings are only warnings. */
+function validationErrors(text: string, context: PolicyContext): PolicyProblem[] {
+  const result = validatePolicyDocument(text, context);
+  return result.ok ? [] : result.problems.filter((problem) => problem.severity === "error");
 }
 
 /**
