@@ -1,5 +1,7 @@
 /** Builds the AmpClient every operation of the core runs over, from provider configuration. */
 import { AmpClient } from "@aws-sdk/client-amp";
+import { AdaptiveRetryStrategy } from "@smithy/core/retry";
+import { AdmittedRateLimiter, withAdmittedRateLimit } from "./rateLimiter";
 
 /** Static credentials; when absent, the standard AWS credential chain applies. */
 export interface StaticCredentials {
@@ -29,13 +31,17 @@ export function createAmpClient(config: AmpClientConfig = {}): AmpClient {
   // The pinned AWS SDK supports Node 20; the notice it prints on Node 20 at the first client is about its
   // future releases, not ours, and in the dynamic provider it would land in every user's program output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  return new AmpClient({
+  const limiter = new AdmittedRateLimiter();
+  const client = new AmpClient({
     ...(config.region ? { region: config.region } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
-    maxAttempts: config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    // adaptive adds client-side rate limiting on top of retries, so a throttled burst backs off as a whole.
-    retryMode: "adaptive",
+    // The SDK's adaptive mode (client-side rate limiting on top of retries, so a throttled burst backs off as
+    // a whole), limited at the rate AMP admits rather than well below it (rateLimiter.ts).
+    retryStrategy: new AdaptiveRetryStrategy(config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, {
+      rateLimiter: limiter,
+    }),
   });
+  return withAdmittedRateLimit(client, limiter);
 }

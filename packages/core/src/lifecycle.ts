@@ -8,6 +8,7 @@ import {
   type Deadline,
   type OperationOptions,
   startDeadline,
+  type WriteAnswered,
   waitResourcePolicyActive,
   waitResourcePolicyDeleted,
 } from "./waits";
@@ -34,7 +35,8 @@ export async function createResourcePolicy(
   const deadline = startDeadline(options);
   const located = await withEffectiveRegion(client, inputs);
   const written = await putNewResourcePolicy(client, located, deadline, options);
-  return settled(client, stateFromPut(located, written), deadline, options);
+  const state = stateFromPut(located, written);
+  return settled(client, state, deadline, options, { answeredAt: Date.now(), status: state.policyStatus });
 }
 
 // --- read -------------------------------------------------------------------------------------------
@@ -87,7 +89,8 @@ export async function updateResourcePolicy(
     return finishResourcePolicyWrite(client, olds, located, deadline, options);
   }
   const written = await putResourcePolicyOverRevision(client, olds, located, deadline, options);
-  return settled(client, stateFromPut(located, written), deadline, options);
+  const state = stateFromPut(located, written);
+  return settled(client, state, deadline, options, { answeredAt: Date.now(), status: state.policyStatus });
 }
 
 /**
@@ -125,23 +128,28 @@ export async function deleteResourcePolicy(
 ): Promise<void> {
   const deadline = startDeadline(options);
   const deleted = await deleteResourcePolicyRevision(client, state, deadline, options);
-  if (deleted) await waitResourcePolicyDeleted(client, state.workspaceId, deadline, options);
+  if (deleted) {
+    const written = { answeredAt: Date.now(), status: "DELETING" };
+    await waitResourcePolicyDeleted(client, state.workspaceId, deadline, options, written);
+  }
 }
 
 // --- helpers ----------------------------------------------------------------------------------------
 
 /**
- * Waits for a write AWS accepted to settle and returns the state it settled in. A failed wait still
- * reports what exists (PartialWriteError), so the engine keeps tracking the policy.
+ * Waits for a write AWS accepted to settle and returns the state it settled in; `written` when the write was
+ * just answered. A failed wait still reports what exists (PartialWriteError), so the engine keeps tracking
+ * the policy.
  */
 async function settled(
   client: AmpClient,
   state: ResourcePolicyState,
   deadline: Deadline,
   options: OperationOptions,
+  written?: WriteAnswered,
 ): Promise<ResourcePolicyState> {
   try {
-    const remote = await waitResourcePolicyActive(client, state.workspaceId, deadline, options);
+    const remote = await waitResourcePolicyActive(client, state.workspaceId, deadline, options, written);
     return { ...state, policyStatus: remote.policyStatus, revisionId: remote.revisionId };
   } catch (error) {
     const reason =
