@@ -349,6 +349,13 @@ describe("equivalent", () => {
     }
   });
 
+  it("compares JSON nested too deep to canonicalize as text, without throwing", () => {
+    const deep = `{"Statement":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    expect(equivalent(deep, deep)).to.equal(true);
+    expect(equivalent(deep, `${deep} `)).to.equal(false);
+    expect(() => canonicalize(deep)).to.throw(RangeError);
+  });
+
   it("compares a document object with JSON text", () => {
     const object: PolicyDocument = {
       Version: "2012-10-17",

@@ -83,6 +83,8 @@ export function equivalent(a: PolicyInput, b: PolicyInput): boolean {
 
 /** equivalent for two texts, the hot path (Check, Diff, Read), over what the memo keeps of each text. */
 function equivalentTexts(a: string, b: string): boolean {
+  // The same text grants the same, JSON or not: an unchanged document, in Check and in Diff, is not parsed.
+  if (a === b) return true;
   const textA = textOf(a);
   const textB = textOf(b);
   // As documentPartition: a document's own partition, else its peer's (text that is not JSON names none).
