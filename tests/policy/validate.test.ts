@@ -4,6 +4,7 @@ import {
   MAX_POLICY_DOCUMENT_LENGTH,
   type PolicyContext,
   type PolicyProblem,
+  policyDocumentErrors,
   validatePolicyDocument,
 } from "@awsamp/core/policy";
 import { expect } from "chai";
@@ -584,5 +585,37 @@ describe("validatePolicyDocument", () => {
       `${S0}.Effect`,
       `${S0}.Principal.AWS`,
     ]);
+  });
+});
+
+describe("policyDocumentErrors", () => {
+  const errorsOf = (text: string, context?: PolicyContext) => {
+    const result = validatePolicyDocument(text, context);
+    return result.ok ? [] : result.problems.filter((problem) => problem.severity === "error");
+  };
+  const rows = [
+    ...syntaxCases,
+    ...documentCases,
+    ...statementCases,
+    ...principalCases,
+    ...actionCases,
+    ...resourceCases,
+    ...conditionCases,
+  ];
+
+  it("finds exactly the errors validatePolicyDocument finds, in its order, for every row above", () => {
+    for (const row of rows) {
+      expect(policyDocumentErrors(row.text, row.context), row.name).to.deep.equal(
+        errorsOf(row.text, row.context),
+      );
+    }
+  });
+
+  it("finds a document over the size limit, also when it is not JSON", () => {
+    const long = documentText(statement({ Sid: "x".repeat(MAX_POLICY_DOCUMENT_LENGTH) }));
+    for (const text of [long, `${long.slice(0, -1)},`]) {
+      expect(policyDocumentErrors(text, CONTEXT)).to.deep.equal(errorsOf(text, CONTEXT));
+      expect(policyDocumentErrors(text, CONTEXT)).to.have.length.of.at.least(1);
+    }
   });
 });

@@ -13,11 +13,10 @@ import {
   checkPolicyDocument,
   equivalent,
   LINT_RULES,
-  type PolicyContext,
   type PolicyProblem,
+  policyDocumentErrors,
   policyDocumentText,
   summarizeAccessChange,
-  validatePolicyDocument,
 } from "./policy";
 import type { SaidOnce } from "./saidOnce";
 import type { ResourcePolicyInputs, ResourcePolicyState } from "./types";
@@ -96,7 +95,7 @@ export function check(request: CheckRequest): CheckResponse {
   // A document the old inputs had is validated (it must still pass) but not linted: its warnings are not
   // said again, and in a preview most documents are unchanged.
   const verdict = unchanged
-    ? { errors: validationErrors(document.value, context), warnings: [] }
+    ? { errors: policyDocumentErrors(document.value, context), warnings: [] }
     : checkPolicyDocument(document.value, context);
   for (const problem of verdict.errors) {
     failures.push({ property: "policyDocument", reason: `${problem.path}: ${problem.message}` });
@@ -111,12 +110,6 @@ export function check(request: CheckRequest): CheckResponse {
     );
   const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
   return { rewritten, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
-}
-
-/** The errors checkPolicyDocument would report, without the lint, whose findings are only warnings. */
-function validationErrors(text: string, context: PolicyContext): PolicyProblem[] {
-  const result = validatePolicyDocument(text, context);
-  return result.ok ? [] : result.problems.filter((problem) => problem.severity === "error");
 }
 
 /**

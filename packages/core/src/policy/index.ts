@@ -23,4 +23,9 @@ export type {
   ValidationResult,
 } from "./types";
 export { LINT_RULES } from "./types";
-export { MAX_POLICY_DOCUMENT_LENGTH, POLICY_VERSIONS, validatePolicyDocument } from "./validate";
+export {
+  MAX_POLICY_DOCUMENT_LENGTH,
+  POLICY_VERSIONS,
+  policyDocumentErrors,
+  validatePolicyDocument,
+} from "./validate";

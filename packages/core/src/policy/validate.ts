@@ -10,7 +10,7 @@ import {
   servicePrincipalProblem,
   type WorkspaceRef,
 } from "./arns";
-import { describeSyntaxError, parseJson } from "./json";
+import { describeSyntaxError, type JsonSyntaxError, parseJson, parseJsonOrUndefined } from "./json";
 import { error, indexPath, keyPath, listOf, ROOT_PATH, warning } from "./problems";
 import type { PolicyContext, PolicyDocument, PolicyProblem, ValidationResult } from "./types";
 import {
@@ -83,19 +83,10 @@ interface TargetWorkspace {
  * if (!result.ok) for (const p of result.problems) console.log(`${p.severity} ${p.path}: ${p.message}`);
  */
 export function validatePolicyDocument(text: string, context: PolicyContext = {}): ValidationResult {
-  const problems: PolicyProblem[] = [];
-  if (text.length > MAX_POLICY_DOCUMENT_LENGTH) {
-    problems.push(
-      error(
-        ROOT_PATH,
-        `the document is ${text.length} characters long, over the limit of ${MAX_POLICY_DOCUMENT_LENGTH} ` +
-          `(whitespace included); remove whitespace or merge statements that share principals and actions`,
-      ),
-    );
-  }
+  const problems: PolicyProblem[] = lengthProblems(text);
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    problems.push(error(ROOT_PATH, `the document is not valid JSON: ${describeSyntaxError(parsed.error)}`));
+    problems.push(syntaxProblem(parsed.error));
     return { ok: false, problems };
   }
   for (const path of parsed.duplicateKeyPaths) {
@@ -110,6 +101,38 @@ export function validatePolicyDocument(text: string, context: PolicyContext = {}
   problems.push(...validateDocumentValue(parsed.value, targetWorkspace(context)));
   if (problems.some((problem) => problem.severity === "error")) return { ok: false, problems };
   return { ok: true, document: parsed.value as PolicyDocument, warnings: problems };
+}
+
+/**
+ * The errors validatePolicyDocument finds, in its order, without its warnings: for a document whose
+ * warnings were said already, so the scan for duplicate keys (which only warns) is skipped.
+ */
+export function policyDocumentErrors(text: string, context: PolicyContext = {}): PolicyProblem[] {
+  const problems = lengthProblems(text);
+  const parsed = parseJsonOrUndefined(text);
+  if (!parsed) {
+    // Only a failed parse needs the scan, to say where the syntax error is.
+    const located = parseJson(text);
+    if (!located.ok) problems.push(syntaxProblem(located.error));
+    return problems;
+  }
+  problems.push(...validateDocumentValue(parsed.value, targetWorkspace(context)));
+  return problems.filter((problem) => problem.severity === "error");
+}
+
+function lengthProblems(text: string): PolicyProblem[] {
+  if (text.length <= MAX_POLICY_DOCUMENT_LENGTH) return [];
+  return [
+    error(
+      ROOT_PATH,
+      `the document is ${text.length} characters long, over the limit of ${MAX_POLICY_DOCUMENT_LENGTH} ` +
+        `(whitespace included); remove whitespace or merge statements that share principals and actions`,
+    ),
+  ];
+}
+
+function syntaxProblem(syntaxError: JsonSyntaxError): PolicyProblem {
+  return error(ROOT_PATH, `the document is not valid JSON: ${describeSyntaxError(syntaxError)}`);
 }
 
 function targetWorkspace(context: PolicyContext): TargetWorkspace {
