@@ -14,7 +14,7 @@ describe("rateLimiter", () => {
   it("sets no limit before the first throttle", async () => {
     const limiter = new AdmittedRateLimiter();
     answered(limiter, 50);
-    await Promise.all(Array.from({ length: 100 }, () => limiter.getSendToken()));
+    await Promise.all(Array.from({ length: 100 }, () => limiter.turn()));
     expect(limiter.limit).to.equal(undefined);
   });
 

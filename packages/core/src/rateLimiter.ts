@@ -39,8 +39,16 @@ export class AdmittedRateLimiter implements RateLimiter {
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
 
-  /** Waits for this request's turn: at once until the first throttle, then one every 1/rate seconds. */
+  /**
+   * The retry strategy's wait, which comes before its retry delay rather than at the send: a no-op, as the
+   * middleware below waits for `turn` right before each attempt goes out.
+   */
   getSendToken(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Waits for an attempt's turn: at once until the first throttle, then one every 1/rate seconds. */
+  turn(): Promise<void> {
     if (this.ratePerSecond === undefined) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiting.push(resolve);
@@ -129,12 +137,13 @@ function isThrottling(response: unknown): boolean {
 }
 
 /**
- * Puts a limiter on a client: its retry strategy waits on it, and a middleware inside the retry loop counts
- * every attempt AMP answered other than with a throttle (429).
+ * Puts a limiter on a client: a middleware inside the retry loop waits for each attempt's turn, and counts
+ * every attempt AMP answered other than with a throttle (429). The retry strategy reports the throttles.
  */
 export function withAdmittedRateLimit(client: AmpClient, limiter: AdmittedRateLimiter): AmpClient {
   client.middlewareStack.add(
     (next) => async (args) => {
+      await limiter.turn();
       try {
         const out = await next(args);
         limiter.answered();

@@ -18,7 +18,7 @@ const TOLERANCE_SHARE = 0.03;
 const GROWTH_AFTER_MISS = 1.25;
 
 /** The finest step of a search shared by many waits, as a share of the time waited. */
-const MIN_SEARCH_STEP = 0.1;
+const MIN_SEARCH_STEP = 0.05;
 
 /**
  * Where polls go while nothing is known: the first about `firstDelayMs` after the write, then each after
