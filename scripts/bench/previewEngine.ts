@@ -22,6 +22,7 @@ const RESOURCES = Number(process.env.PREVIEW_ENGINE_RESOURCES ?? 1000);
 const CHANGED_EVERY = 10;
 const RUNS = 3;
 const TARGET_RATIO = 1.15;
+const PEAK_RSS_TARGET_MB = 200;
 /** Where the no-op provider is built: .tools/ is git-ignored. */
 const NOOP_DIR = path.join(REPO_ROOT, ".tools", "noop-provider");
 const NOOP_BINARY = path.join(NOOP_DIR, "pulumi-resource-noop");
@@ -555,10 +556,10 @@ export async function benchPreviewEngine(): Promise<BenchSection> {
         met: undefined,
       },
       {
-        name: "awsamp ÷ floor",
-        value: `${ratio.toFixed(2)}× (awsamp's share beyond the floor: ${perResource(awsamp - floor)} per resource)`,
-        target: `≤ ${TARGET_RATIO}×`,
-        met: ratio <= TARGET_RATIO,
+        name: "awsamp ÷ the bare floor (a different program: its resource declares two properties, not six)",
+        value: `${ratio.toFixed(2)}× (awsamp's share beyond it: ${perResource(awsamp - floor)} per resource)`,
+        target: "—",
+        met: undefined,
       },
       {
         name: `${LABELS.goSameProgram}: pulumi preview, median of ${RUNS}`,
@@ -573,10 +574,11 @@ export async function benchPreviewEngine(): Promise<BenchSection> {
         met: undefined,
       },
       {
-        name: "awsamp ÷ its own program with the Go no-op as its plugin",
-        value: `${(awsamp / goSame).toFixed(2)}×`,
-        target: "—",
-        met: undefined,
+        // The issue's floor: the same program, each resource served by a no-op Go provider.
+        name: "awsamp ÷ the floor: the same program with the Go no-op as its plugin",
+        value: `${(awsamp / goSame).toFixed(2)}× (awsamp's share beyond it: ${perResource(awsamp - goSame)} per resource)`,
+        target: `≤ ${TARGET_RATIO}×`,
+        met: awsamp / goSame <= TARGET_RATIO,
       },
       {
         name: "plugin CPU time (all threads, /proc), median",
@@ -603,8 +605,8 @@ export async function benchPreviewEngine(): Promise<BenchSection> {
       {
         name: "awsamp plugin's peak RSS (VmHWM) during the previews",
         value: peakRss > 0 ? `${(peakRss / 2 ** 20).toFixed(0)} MB` : "not seen",
-        target: "—",
-        met: undefined,
+        target: `< ${PEAK_RSS_TARGET_MB} MB`,
+        met: peakRss > 0 ? peakRss / 2 ** 20 < PEAK_RSS_TARGET_MB : false,
       },
     ];
     return {
@@ -627,7 +629,11 @@ export async function benchPreviewEngine(): Promise<BenchSection> {
         `CLI's descendants only) is read from /proc every ${WATCH_INTERVAL_MS} ms: the plugin's CPU time (every ` +
         "thread: the main one, V8's compiler and collector threads, libuv's), its start time and its peak " +
         "RSS, and the program's CPU time. One more preview of awsamp runs its plugin under `node --cpu-prof` " +
-        "for where its main thread's time goes (the profiler slows it; only the shares are used).",
+        "for where its main thread's time goes (the profiler slows it; only the shares are used). The " +
+        "target compares awsamp with the floor the issue names, the same program where each resource is " +
+        "served by a no-op Go provider: awsamp's own program and state with the Go no-op in its plugin's " +
+        "place. The bare floor's program registers a resource of its own with two properties where the " +
+        "SDK's ResourcePolicy declares six; it is kept as a second comparison.",
       figures,
       details: explanation({
         wall: perVariant((variant) => wall(variant)),
@@ -712,8 +718,8 @@ function explanation(found: Findings): string[] {
     "| --- | --- | --- |",
     ...rows,
   ];
+  if (wall.awsamp <= TARGET_RATIO * wall.goSameProgram) return lines;
   const allowed = TARGET_RATIO * wall.floor;
-  if (wall.awsamp <= allowed) return lines;
   const sameFloorRatio = wall.awsamp / wall.goSameProgram;
   const programAlone =
     wall.goSameProgram > allowed
