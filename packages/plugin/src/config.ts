@@ -140,9 +140,13 @@ export class ProviderConfiguration {
     return providerRegionOf(this.values.region);
   }
 
-  /** A client for a region (the provider's when absent). */
+  /**
+   * A client for a region (the provider's when absent). A resource naming the provider's own region (its
+   * state records the region it was made in) gets the same client as one naming none: what a client learns
+   * of AMP's pace and rate limit holds for the region, and a second client would start knowing nothing.
+   */
   clientFor(region?: string): AmpClient {
-    const key = region ?? "";
+    const key = region ?? this.region ?? "";
     let client = this.clients.get(key);
     if (!client) {
       client = loadClientModule().createAmpClient(this.clientConfig(region));
