@@ -1,5 +1,6 @@
 /** Provider configuration through the plugin: CheckConfig, DiffConfig, and Configure by variables, args or environment. */
 
+import { ProviderConfiguration } from "@awsamp/plugin/config";
 import { isSecret, secret, UNKNOWN } from "@awsamp/plugin/values";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
@@ -202,5 +203,19 @@ describe("plugin configuration from the AWS environment", function () {
     );
     expect(response.getId()).to.equal(workspace.workspaceId);
     expect(emulator.count("DescribeResourcePolicy")).to.equal(1);
+  });
+});
+
+describe("plugin configuration's AMP clients", () => {
+  it("gives a resource that names the provider's own region the provider's client, not a second one", () => {
+    // A second client would start knowing nothing of AMP's pace and rate limit (settleTimes, rateLimiter).
+    const configuration = new ProviderConfiguration({ region: "eu-west-1", endpoint: "http://127.0.0.1:1" });
+    try {
+      const provider = configuration.clientFor();
+      expect(configuration.clientFor("eu-west-1")).to.equal(provider);
+      expect(configuration.clientFor("us-east-2")).to.not.equal(provider);
+    } finally {
+      configuration.destroy();
+    }
   });
 });
