@@ -4,7 +4,7 @@
  * and, to tell where awsamp's difference goes, awsamp's own program with a do-nothing plugin in Go and in
  * Node.js (grpc-js) in awsamp's place, the plugin's CPU time from /proc, and a CPU profile of one preview.
  */
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../../tests/emulator/server";
-import { findPulumiCli, type PreviewJson, PulumiProject } from "../../tests/harness/pulumiCli";
+import { collect, findPulumiCli, type PreviewJson, PulumiProject } from "../../tests/harness/pulumiCli";
 import { OWNER_ACCOUNT } from "./fixtures";
 import { type BenchSection, type Figure, median } from "./report";
 import { PLUGIN_MAIN, REPO_ROOT } from "./serverProcess";
@@ -332,7 +332,7 @@ async function timePreview(stack: Stack, isPlugin: (cmdline: string) => boolean)
   const started = performance.now();
   const child = stack.project.spawn(["preview", "--json"]);
   const watch = child.pid === undefined ? undefined : new ProcessTreeWatch(child.pid, isPlugin);
-  const { code, stdout, stderr } = await outputOf(child);
+  const { code, stdout, stderr } = await collect(child);
   const wallMs = performance.now() - started;
   const tree = watch?.stop();
   if (code !== 0) throw new Error(`pulumi preview of ${stack.name} exited ${code}:\n${stdout}\n${stderr}`);
@@ -350,18 +350,6 @@ async function timePreview(stack: Stack, isPlugin: (cmdline: string) => boolean)
     logLines: (preview.diagnostics ?? []).filter((line) => line.urn?.includes(`::${stack.name}::`)).length,
     changeSummary: preview.changeSummary ?? {},
   };
-}
-
-function outputOf(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
 
 // --- the plugin's CPU profile ---------------------------------------------------------------------------

@@ -251,7 +251,8 @@ function projectFile(options: ProjectOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
-function collect(child: ChildProcess): Promise<CliResult> {
+/** A child's whole output and how it ended; rejects if it could not be started. */
+export function collect(child: ChildProcess): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => {
