@@ -235,7 +235,14 @@ async function pollUntilSettled(
       if (woke === "aborted") return WaiterState.ABORTED;
     }
     const before = view.lastSettlingMs;
-    const state = await poll();
+    let state: WaiterState;
+    try {
+      state = await poll();
+    } catch (error) {
+      // A Describe cut short by the abort is the abort, not a failed call.
+      if (signal?.aborted) return WaiterState.ABORTED;
+      throw error;
+    }
     if (state !== WaiterState.RETRY) return state;
     if (final) return WaiterState.TIMEOUT;
     // Only a poll placed on a settle seen elsewhere can miss; the next such poll then goes further out.
