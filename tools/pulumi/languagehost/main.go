@@ -3,6 +3,8 @@
 // GenerateProgram itself with the code generators of the pinned pkg/v3, as the real hosts of that release do.
 // Every other call passes through to the old host untouched.
 //
+// For Node.js it also runs policy packs (RunPlugin of kind analyzer), which the old host cannot (runplugin.go).
+//
 // The CLI starts it as pulumi-language-LANGUAGE with its flags and the engine's address. The front takes its
 // language from that name, starts the old host (pulumi-language-LANGUAGE-runner, beside it) with the same
 // arguments (for Python, plus the flag pythonRunnerArgs explains), and prints its own port.
@@ -29,6 +31,7 @@ import (
 const (
 	generatePackage = "/pulumirpc.LanguageRuntime/GeneratePackage"
 	generateProgram = "/pulumirpc.LanguageRuntime/GenerateProgram"
+	runPlugin       = "/pulumirpc.LanguageRuntime/RunPlugin"
 )
 
 func main() {
@@ -74,6 +77,10 @@ func run(name string, args []string) error {
 				return serveGeneratePackage(stream, codegen)
 			case generateProgram:
 				return serveGenerateProgram(stream, codegen)
+			case runPlugin:
+				if name == "pulumi-language-nodejs" {
+					return serveRunPlugin(stream, conn)
+				}
 			}
 			return forward(stream, conn, method)
 		}),
@@ -155,14 +162,20 @@ func startRunner(name string, args []string) (*runnerProcess, error) {
 	return &runnerProcess{Cmd: cmd, address: "127.0.0.1:" + strings.TrimSpace(port)}, nil
 }
 
-// forward relays one call, unary or streaming, to the runner as raw bytes.
-func forward(server grpc.ServerStream, conn *grpc.ClientConn, method string) error {
+// forward relays one call, unary or streaming, to the runner as raw bytes: first the frames already read
+// from the caller, then the rest.
+func forward(server grpc.ServerStream, conn *grpc.ClientConn, method string, read ...rawFrame) error {
 	ctx, cancel := context.WithCancel(server.Context())
 	defer cancel()
 	desc := &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}
 	client, err := conn.NewStream(ctx, desc, method, grpc.ForceCodecV2(rawCodec{}))
 	if err != nil {
 		return err
+	}
+	for _, frame := range read {
+		if err := client.SendMsg(&frame); err != nil {
+			return err
+		}
 	}
 	requests := make(chan error, 1)
 	go func() {
