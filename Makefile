@@ -12,7 +12,7 @@ SDK_LANGUAGES := nodejs python go
 SDK_SOURCES := $(shell find $(SDK) -name '*.ts' -not -path '$(SDK)/bin/*' -not -path '*/node_modules/*') $(SDK)/package.json $(SDK)/tsconfig.json
 LAUNCHER := packages/plugin/launcher.sh
 # The packages, in the order they build: the core, then the adapters over it.
-PACKAGES := packages/core packages/dynamic packages/plugin
+PACKAGES := packages/core packages/dynamic packages/plugin packages/policy-pack
 PACKAGE_SOURCES := $(shell find $(PACKAGES) -name '*.ts' -path '*/src/*') $(PACKAGES:%=%/package.json) $(PACKAGES:%=%/tsconfig.json)
 # The one version, schema.json's: the plugin reports it, codegen writes it into every SDK, the tarballs carry it.
 VERSION = $(shell node -p "require('./schema.json').version")
