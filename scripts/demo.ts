@@ -267,6 +267,16 @@ async function demoWithCli(
     console.log(`\n# the pull request: ${MONITORING_ACCOUNT} may query too`);
     await first.config({ monitoringAccount: MONITORING_ACCOUNT });
     await step(first, ["preview", "--diff"]);
+    console.log(
+      "\n# the reviewer's CI: the same preview under the organisation's rules (README, \"A policy pack for reviewers\")",
+    );
+    await step(first, [
+      "preview",
+      "--policy-pack",
+      path.join(REPO_ROOT, "packages", "policy-pack"),
+      "--policy-pack-config",
+      path.join(REPO_ROOT, "examples", "policy-pack", "config.json"),
+    ]);
     await step(first, ["up", "--yes", "--skip-preview"]);
     // The second stack declares the policy as it now is, then adopts it without touching AWS.
     await second.config({ monitoringAccount: MONITORING_ACCOUNT });
