@@ -1,6 +1,7 @@
 /**
  * `make demo`: examples/basic's policy through its whole life (up, a no-change preview, an edited policy's
- * preview with its access summary, import into a second stack, destroy) against the embedded AMP emulator:
+ * preview with its access summary and under the policy pack, import into a second stack, destroy) against the
+ * embedded AMP emulator:
  * with the `pulumi` CLI where it is on PATH, otherwise with the engine harness making the same calls.
  */
 import path from "node:path";
