@@ -1,8 +1,8 @@
 /**
  * `make demo`: examples/basic's policy through its whole life (up, a no-change preview, an edited policy's
- * preview with its access summary and under the policy pack, import into a second stack, destroy) against the
- * embedded AMP emulator:
- * with the `pulumi` CLI where it is on PATH, otherwise with the engine harness making the same calls.
+ * preview with its access summary and under the policy pack, import into a second stack, destroy) against
+ * the embedded AMP emulator: with the `pulumi` CLI where it is on PATH, otherwise with the engine harness
+ * making the same calls (which run no policy pack).
  */
 import path from "node:path";
 import { PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
