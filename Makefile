@@ -5,7 +5,9 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 .DEFAULT_GOAL := build
 DEPS := node_modules/.package-lock.json
 TSC := node_modules/.bin/tsc
-MOCHA := node_modules/.bin/mocha --forbid-only
+# Two test files at a time, each in a worker of its own: the end-to-end suites spend most of their time waiting
+# on the CLI, so two halve the run on two cores (every suite has its own emulator, projects and ports).
+MOCHA := node_modules/.bin/mocha --forbid-only --parallel --jobs 2
 PLUGIN := bin/pulumi-resource-awsamp
 SDK := sdk/nodejs
 SDK_LANGUAGES := nodejs python go
