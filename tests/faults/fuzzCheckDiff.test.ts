@@ -13,8 +13,12 @@ import { idValue, inputsValue, stateValue } from "./badInputs";
 /** How many calls, Check and Diff together. */
 const CALLS = 10_000;
 
-/** A call that takes longer than this hangs, as far as the engine's patience goes. */
-const CALL_DEADLINE_MS = 2_000;
+/**
+ * A call that takes longer than this hangs. The bound is for hangs, not speed (the benchmarks measure that):
+ * a call's time includes its wait behind the others in flight, and on two cores a garbage collection under
+ * 32 calls once put one Diff at 2.01 s.
+ */
+const CALL_DEADLINE_MS = 5_000;
 
 /** Calls in flight at once: enough to keep the plugin busy, few enough that none waits near its deadline. */
 const CONCURRENCY = 32;
