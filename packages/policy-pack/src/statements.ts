@@ -28,7 +28,8 @@ export interface AllowStatement {
 
 /** A principal named in Principal: `"*"` (Principal "*" or AWS "*"), or one value of one kind. */
 export interface PrincipalRef {
-  kind: "*" | "AWS" | "Service" | "Federated" | "CanonicalUser" | string;
+  /** `"*"`, or the key it is listed under: `AWS`, `Service`, `Federated`, `CanonicalUser`. */
+  kind: string;
   value: string;
   path: string;
 }
