@@ -230,6 +230,27 @@ describe("end to end: the policy pack in preview and up", function () {
     }
   });
 
+  it("checks the dynamic provider's ResourcePolicy too", async () => {
+    const dynamic = await e2e.project({
+      name: "awsamp-policy-pack-dynamic",
+      program: "dynamic",
+      pluginPath: false,
+      packages: ["@awsamp/dynamic", "@pulumi/pulumi", "typescript"],
+    });
+    await dynamic.config({
+      workspaceId: workspace.workspaceId,
+      policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [statement({ Principal: "*" })] }),
+    });
+    const result = await dynamic.run(["preview", ...(await packFlags(orgRules()))]);
+    expect(result.code).to.not.equal(0);
+    expect(result.stdout).to.include(
+      "- [mandatory]  no-public-grant  (pulumi-nodejs:dynamic/awsamp:ResourcePolicy: policy)",
+    );
+    expect(result.stdout).to.include(
+      'policyDocument $.Statement[0].Principal: "*" grants aps:RemoteWrite to anyone',
+    );
+  });
+
   it("stops pulumi up at a mandatory violation before anything reaches the emulator", async () => {
     await declare({ anyone: [statement({ Principal: "*", Action: ["aps:QueryMetrics"] })] });
     const result = await project.run(["up", "--yes", "--skip-preview", ...(await packFlags(orgRules()))]);

@@ -1,16 +1,18 @@
-/** subjectOf: the document and workspace a resource's inputs declare, of either resource type. */
+/** subjectOf: the document and workspace a resource's inputs declare, of each type the pack checks. */
 import { isResourceType, RESOURCE_TYPES, subjectOf } from "@awsamp/policy-pack/subject";
 import { expect } from "chai";
 import { documentText, statement, WORKSPACE_ID } from "../policy/documents";
 
 describe("policy pack: subjectOf", () => {
-  it("checks awsamp's resource type and @pulumi/aws's, and no other", () => {
+  it("checks awsamp's resource types (the plugin's, the dynamic provider's) and @pulumi/aws's, and no other", () => {
     expect(RESOURCE_TYPES).to.deep.equal([
       "awsamp:index:ResourcePolicy",
+      "pulumi-nodejs:dynamic/awsamp:ResourcePolicy",
       "aws:amp/resourcePolicy:ResourcePolicy",
     ]);
     expect(RESOURCE_TYPES.every(isResourceType)).to.equal(true);
     expect(isResourceType("aws:s3/bucketPolicy:BucketPolicy")).to.equal(false);
+    expect(isResourceType("pulumi-nodejs:dynamic:Resource"), "another dynamic resource").to.equal(false);
   });
 
   it("reads a document given as JSON text as it is", () => {

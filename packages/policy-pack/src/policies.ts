@@ -104,7 +104,7 @@ const RULES: Rule[] = [
   },
 ];
 
-/** The policies as @pulumi/policy takes them, each applying to both resource types. */
+/** The policies as @pulumi/policy takes them, each applying to every type RESOURCE_TYPES names. */
 export const policies: ResourceValidationPolicy[] = RULES.map((rule) => ({
   name: rule.name,
   description: rule.description,

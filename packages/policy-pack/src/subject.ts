@@ -1,16 +1,20 @@
-/** The policy a resource declares, read from either resource type's inputs as the pack's rules need it. */
+/** The policy a resource declares, read from the inputs of any type the pack checks, as its rules need it. */
 import { checkPolicyDocument, isRecord, type PolicyCheck, policyDocumentText } from "@awsamp/core/policy";
 import { RecentMemo } from "@awsamp/core/policy/recent";
 
-/** The resource types whose policyDocument the pack checks: awsamp's own and @pulumi/aws's bridged one. */
+/**
+ * The resource types whose policyDocument the pack checks: awsamp's own, @awsamp/dynamic's (a pulumi.dynamic
+ * resource of module awsamp, which pulumi.dynamic names so) and @pulumi/aws's bridged one.
+ */
 export const RESOURCE_TYPES = [
   "awsamp:index:ResourcePolicy",
+  "pulumi-nodejs:dynamic/awsamp:ResourcePolicy",
   "aws:amp/resourcePolicy:ResourcePolicy",
 ] as const;
 
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-/** A resource of one of RESOURCE_TYPES, by the two inputs both types share. */
+/** A resource of one of RESOURCE_TYPES, by the two inputs every one of them has. */
 export type Subject =
   | {
       known: true;
