@@ -68,7 +68,18 @@ func run(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	server := grpc.NewServer(
+	server := newFront(name, codegen, conn)
+	fmt.Println(listener.Addr().(*net.TCPAddr).Port)
+	go func() {
+		_ = runner.Wait()
+		server.Stop()
+	}()
+	return server.Serve(listener)
+}
+
+// newFront is the front's server: the calls it answers itself, and every other call relayed to the runner.
+func newFront(name string, codegen codegen, conn *grpc.ClientConn) *grpc.Server {
+	return grpc.NewServer(
 		grpc.ForceServerCodecV2(rawCodec{}),
 		grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error {
 			method, _ := grpc.MethodFromServerStream(stream)
@@ -87,12 +98,6 @@ func run(name string, args []string) error {
 		grpc.MaxRecvMsgSize(400<<20),
 		grpc.MaxSendMsgSize(400<<20),
 	)
-	fmt.Println(listener.Addr().(*net.TCPAddr).Port)
-	go func() {
-		_ = runner.Wait()
-		server.Stop()
-	}()
-	return server.Serve(listener)
 }
 
 // pythonRunnerArgs adds -virtualenv to the Python runner's arguments: Pulumi.yaml's runtime.options.virtualenv,
