@@ -2,6 +2,7 @@
 import {
   accountOfAwsPrincipal,
   hasKey,
+  isAccountId,
   keyPath,
   listOf,
   type PolicyCheck,
@@ -32,28 +33,10 @@ export function prometheusActionViolations(
   const lint = new Map(check.warnings.map((warning) => [warning.path, warning.message]));
   return allowStatementsOf(document).flatMap((statement) => {
     const readOnly = statement.principals.filter((principal) => isReadOnly(principal, config));
-    const granting = [
-      ...stringsOf(statement.statement.Action, keyPath(statement.path, "Action")).map(({ value, path }) => ({
-        what: `"${value}"`,
-        path,
-        value,
-        grants: [...prometheusActionsMatching(value)],
-      })),
-      ...(hasKey(statement.statement, "NotAction")
-        ? [
-            {
-              what: "Allow with NotAction",
-              path: keyPath(statement.path, "NotAction"),
-              value: undefined,
-              grants: statement.access,
-            },
-          ]
-        : []),
-    ];
-    return granting.flatMap(({ what, path, value, grants }) => {
-      if (grants.length === 0) return [{ path, message: notPrometheusMessage(value, lint.get(path)) }];
+    return grantingElementsOf(statement).flatMap(({ what, path, action, grants }) => {
+      if (grants.length === 0) return [{ path, message: notPrometheusMessage(action, lint.get(path)) }];
       const violations: Violation[] = [];
-      const disallowed = grants.filter((action) => !config.allowedActions.includes(action));
+      const disallowed = grants.filter((granted) => !config.allowedActions.includes(granted));
       if (disallowed.length > 0) {
         violations.push({
           path,
@@ -68,6 +51,30 @@ export function prometheusActionViolations(
       return violations;
     });
   });
+}
+
+/** A part of a statement that grants actions: one value of its Action, or its NotAction as a whole. */
+interface GrantingElement {
+  /** How a message names it: `"aps:*"`, or `Allow with NotAction`. */
+  what: string;
+  path: string;
+  /** The Action value; undefined for NotAction. */
+  action: string | undefined;
+  grants: readonly PrometheusCompatibleAction[];
+}
+
+function grantingElementsOf(statement: AllowStatement): GrantingElement[] {
+  const actions = stringsOf(statement.statement.Action, keyPath(statement.path, "Action")).map(
+    ({ value, path }) => ({
+      what: `"${value}"`,
+      path,
+      action: value,
+      grants: prometheusActionsMatching(value),
+    }),
+  );
+  if (!hasKey(statement.statement, "NotAction")) return actions;
+  const path = keyPath(statement.path, "NotAction");
+  return [...actions, { what: "Allow with NotAction", path, action: undefined, grants: statement.access }];
 }
 
 function notPrometheusMessage(value: string | undefined, lint: string | undefined): string {
@@ -105,8 +112,7 @@ function isReadOnly({ kind, value }: PrincipalRef, config: PrometheusActionsConf
   if (kind === "*") return false;
   return config.readOnlyPrincipals.some(
     (entry) =>
-      entry === value ||
-      (kind === "AWS" && /^[0-9]{12}$/.test(entry) && accountOfAwsPrincipal(value) === entry),
+      entry === value || (kind === "AWS" && isAccountId(entry) && accountOfAwsPrincipal(value) === entry),
   );
 }
 
