@@ -2,6 +2,7 @@
  * The pack's policies, each a rule with the enforcement level it has unless the config file sets another.
  * They are kept apart from the PolicyPack (index.ts), which starts a server as it is made.
  */
+import { listOf } from "@awsamp/core/policy";
 import type {
   EnforcementLevel,
   PolicyConfigSchema,
@@ -111,7 +112,7 @@ export const policies: ResourceValidationPolicy[] = RULES.map((rule) => ({
   enforcementLevel: rule.enforcementLevel,
   ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-    if (!isResourceType(args.type)) args.notApplicable(`it checks only ${RESOURCE_TYPES.join(" and ")}`);
+    if (!isResourceType(args.type)) args.notApplicable(`it checks only ${listOf(RESOURCE_TYPES, "and")}`);
     const subject = subjectOf(args.props);
     if (!subject.known) {
       // One policy says it, at the advisory level @pulumi/policy gives what preview cannot know; the rest
