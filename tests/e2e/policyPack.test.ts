@@ -47,27 +47,24 @@ describe("end to end: the policy pack in preview and up", function () {
   let project: PulumiProject;
   let workspace: WorkspaceView;
 
-  /** Sets the program's policies: each a document's statements, on the suite's workspace. */
-  const declare = (policies: Record<string, unknown[] | { object: unknown[] }>) =>
-    project.config({
-      policies: JSON.stringify(
-        Object.fromEntries(
-          Object.entries(policies).map(([name, statements]) => {
-            const document = {
-              Version: "2012-10-17",
-              Statement: Array.isArray(statements) ? statements : statements.object,
-            };
-            return [
-              name,
-              {
-                workspaceId: workspace.workspaceId,
-                policyDocument: Array.isArray(statements) ? JSON.stringify(document) : document,
-              },
-            ];
-          }),
-        ),
-      ),
-    });
+  /**
+   * Sets the program's policies, each on the suite's workspace: a document's statements, as JSON text, or
+   * `{ object: statements }` for the document as an object.
+   */
+  const declare = (policies: Record<string, unknown[] | { object: unknown[] }>) => {
+    const entry = (statements: unknown[] | { object: unknown[] }) => {
+      const document = {
+        Version: "2012-10-17",
+        Statement: Array.isArray(statements) ? statements : statements.object,
+      };
+      return {
+        workspaceId: workspace.workspaceId,
+        policyDocument: Array.isArray(statements) ? JSON.stringify(document) : document,
+      };
+    };
+    const entries = Object.entries(policies).map(([name, statements]) => [name, entry(statements)]);
+    return project.config({ policies: JSON.stringify(Object.fromEntries(entries)) });
+  };
 
   /** Writes the pack's config file and returns the flags that run the pack with it. */
   const packFlags = async (config: PackConfig) => {

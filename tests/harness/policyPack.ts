@@ -40,6 +40,9 @@ const LEVELS: Record<Level, EnforcementLevel> = {
   mandatory: EnforcementLevel.MANDATORY,
   disabled: EnforcementLevel.DISABLED,
 };
+const LEVEL_NAMES = Object.fromEntries(
+  Object.entries(LEVELS).map(([level, value]) => [value, level as Level]),
+);
 
 /**
  * @example
@@ -101,12 +104,9 @@ export class PolicyPackProcess {
     const response = await new Promise<AnalyzeResponse>((resolve, reject) =>
       this.client.analyze(request, (error, answer) => (error ? reject(error) : resolve(answer))),
     );
-    const levels = Object.fromEntries(
-      Object.entries(LEVELS).map(([level, value]) => [value, level as Level]),
-    );
     return response.getDiagnosticsList().map((diagnostic) => ({
       policyName: diagnostic.getPolicyname(),
-      enforcementLevel: levels[diagnostic.getEnforcementlevel()] ?? "advisory",
+      enforcementLevel: LEVEL_NAMES[diagnostic.getEnforcementlevel()] ?? "advisory",
       message: diagnostic.getMessage(),
     }));
   }

@@ -4,7 +4,7 @@ import type { Violation } from "./violation";
 
 /** What AMP (or the provider's Check) would refuse: JSON, structure, principals, actions, size. */
 export function documentErrorViolations(check: PolicyCheck): Violation[] {
-  return check.errors.map(({ path, message }) => ({ path, message }));
+  return check.errors;
 }
 
 /**
@@ -21,7 +21,5 @@ export function crossAccountKmsViolations(check: PolicyCheck): Violation[] {
 }
 
 function warningsOf(check: PolicyCheck, rule: LintRule): Violation[] {
-  return check.warnings
-    .filter((warning) => warning.rule === rule)
-    .map(({ path, message }) => ({ path, message }));
+  return check.warnings.filter((warning) => warning.rule === rule);
 }

@@ -2,7 +2,7 @@
  * The pack's policies, each a rule with the enforcement level it has unless the config file sets another.
  * They are kept apart from the PolicyPack (index.ts), which starts a server as it is made.
  */
-import { listOf } from "@awsamp/core/policy";
+import { listOf, type PolicyCheck, type PolicyDocument } from "@awsamp/core/policy";
 import type {
   EnforcementLevel,
   PolicyConfigSchema,
@@ -15,36 +15,23 @@ import { crossAccountKmsViolations, documentErrorViolations, resourceViolations 
 import {
   ALLOWED_PRINCIPALS_DEFAULTS,
   ALLOWED_PRINCIPALS_SCHEMA,
-  type AllowedPrincipalsConfig,
   PROMETHEUS_ACTIONS_DEFAULTS,
   PROMETHEUS_ACTIONS_SCHEMA,
-  type PrometheusActionsConfig,
   withDefaults,
 } from "./config";
 import { allowedPrincipalViolations, publicGrantViolations } from "./principalRules";
-import { isResourceType, RESOURCE_TYPES, type Subject, subjectOf } from "./subject";
+import { isResourceType, RESOURCE_TYPES, subjectOf } from "./subject";
 import { type Violation, violationMessage } from "./violation";
 
-/** The policies' names, as the config file and the preview spell them. */
-export const POLICY_NAMES = [
-  "valid-policy-document",
-  "allowed-principals",
-  "no-public-grant",
-  "prometheus-actions",
-  "resource-is-workspace",
-  "cross-account-kms",
-] as const;
-
-export type PolicyName = (typeof POLICY_NAMES)[number];
-
-type KnownSubject = Extract<Subject, { known: true }>;
-
 interface Rule {
-  name: PolicyName;
+  /** As the config file and the preview spell it. */
+  name: string;
   description: string;
   enforcementLevel: EnforcementLevel;
   configSchema?: PolicyConfigSchema;
-  violations(subject: KnownSubject, args: ResourceValidationArgs): Violation[];
+  /** The one rule that says a document is not known yet; the others wait for `pulumi up` in silence. */
+  saysUnknown?: true;
+  violations(check: PolicyCheck, args: ResourceValidationArgs): Violation[];
 }
 
 const RULES: Rule[] = [
@@ -53,7 +40,8 @@ const RULES: Rule[] = [
     description:
       "The policy document is one AMP accepts: JSON, a statement structure IAM knows, real principals.",
     enforcementLevel: "mandatory",
-    violations: (subject) => documentErrorViolations(subject.check),
+    saysUnknown: true,
+    violations: documentErrorViolations,
   },
   {
     name: "allowed-principals",
@@ -61,19 +49,15 @@ const RULES: Rule[] = [
       "Grants go only to the accounts, organisations (through aws:PrincipalOrgID) and services the config lists.",
     enforcementLevel: "advisory",
     configSchema: ALLOWED_PRINCIPALS_SCHEMA,
-    violations: (subject, args) =>
-      documentOf(subject, (document) =>
-        allowedPrincipalViolations(
-          document,
-          withDefaults(ALLOWED_PRINCIPALS_DEFAULTS, args.getConfig<Partial<AllowedPrincipalsConfig>>()),
-        ),
-      ),
+    violations: ofDocument((document, _, args) =>
+      allowedPrincipalViolations(document, configOf(args, ALLOWED_PRINCIPALS_DEFAULTS)),
+    ),
   },
   {
     name: "no-public-grant",
     description: 'No grant to "*", {"AWS": "*"} or NotPrincipal without a Condition on aws:PrincipalOrgID.',
     enforcementLevel: "mandatory",
-    violations: (subject) => documentOf(subject, publicGrantViolations),
+    violations: ofDocument(publicGrantViolations),
   },
   {
     name: "prometheus-actions",
@@ -81,27 +65,22 @@ const RULES: Rule[] = [
       "Only the five Prometheus-compatible actions, only those allowed, and no write to read-only principals.",
     enforcementLevel: "advisory",
     configSchema: PROMETHEUS_ACTIONS_SCHEMA,
-    violations: (subject, args) =>
-      documentOf(subject, (document) =>
-        prometheusActionViolations(
-          document,
-          subject.check,
-          withDefaults(PROMETHEUS_ACTIONS_DEFAULTS, args.getConfig<Partial<PrometheusActionsConfig>>()),
-        ),
-      ),
+    violations: ofDocument((document, check, args) =>
+      prometheusActionViolations(document, check, configOf(args, PROMETHEUS_ACTIONS_DEFAULTS)),
+    ),
   },
   {
     name: "resource-is-workspace",
     description: "Each statement's Resource is the ARN of the workspace the policy is attached to.",
     enforcementLevel: "advisory",
-    violations: (subject) => documentOf(subject, () => resourceViolations(subject.check)),
+    violations: ofDocument((_, check) => resourceViolations(check)),
   },
   {
     name: "cross-account-kms",
     description:
       "A grant to another account reminds that a workspace with a customer-managed KMS key needs KMS grants too.",
     enforcementLevel: "advisory",
-    violations: (subject) => documentOf(subject, () => crossAccountKmsViolations(subject.check)),
+    violations: ofDocument((_, check) => crossAccountKmsViolations(check)),
   },
 ];
 
@@ -115,19 +94,24 @@ export const policies: ResourceValidationPolicy[] = RULES.map((rule) => ({
     if (!isResourceType(args.type)) args.notApplicable(`it checks only ${listOf(RESOURCE_TYPES, "and")}`);
     const subject = subjectOf(args.props);
     if (!subject.known) {
-      // One policy says it, at the advisory level @pulumi/policy gives what preview cannot know; the rest
-      // wait for `pulumi up`, which runs them with the values before the policy reaches AWS.
-      if (rule.name === "valid-policy-document") throw subject.error;
+      // Said once, at the advisory level @pulumi/policy gives what preview cannot know; every rule runs
+      // with the values at `pulumi up`, before the policy reaches AWS.
+      if (rule.saysUnknown) throw subject.error;
       return;
     }
-    for (const violation of rule.violations(subject, args)) reportViolation(violationMessage(violation));
+    for (const violation of rule.violations(subject.check, args))
+      reportViolation(violationMessage(violation));
   },
 }));
 
-/** The rules that read the document apart from its errors run only on a document Check accepts. */
-function documentOf(
-  subject: KnownSubject,
-  violations: (document: NonNullable<KnownSubject["check"]["document"]>) => Violation[],
-): Violation[] {
-  return subject.check.document ? violations(subject.check.document) : [];
+/** A rule that reads the document apart from its errors: it runs only on a document Check accepts. */
+function ofDocument(
+  violations: (document: PolicyDocument, check: PolicyCheck, args: ResourceValidationArgs) => Violation[],
+): Rule["violations"] {
+  return (check, args) => (check.document ? violations(check.document, check, args) : []);
+}
+
+/** The config file's values for the rule, over its defaults. */
+function configOf<T extends object>(args: ResourceValidationArgs, defaults: T): T {
+  return withDefaults(defaults, args.getConfig<Partial<T>>());
 }

@@ -51,13 +51,13 @@ func runPolicyPackPlugin(stream grpc.ServerStream, req *pulumirpc.RunPluginReque
 	cmd := exec.CommandContext(stream.Context(), node, args...)
 	cmd.Dir = dir
 	cmd.Env = req.Env
-	out := &streamWriter{stream: stream}
-	cmd.Stdout = out.of(func(b []byte) *pulumirpc.RunPluginResponse {
+	var sending sync.Mutex
+	cmd.Stdout = &outputWriter{&sending, stream, func(b []byte) *pulumirpc.RunPluginResponse {
 		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
-	})
-	cmd.Stderr = out.of(func(b []byte) *pulumirpc.RunPluginResponse {
+	}}
+	cmd.Stderr = &outputWriter{&sending, stream, func(b []byte) *pulumirpc.RunPluginResponse {
 		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}}
-	})
+	}}
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -79,30 +79,23 @@ func resolveModule(node, dir, module string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// streamWriter sends a process's output as RunPlugin responses, one at a time, as a stream needs.
-type streamWriter struct {
-	mu     sync.Mutex
-	stream grpc.ServerStream
+// outputWriter sends a process's output as RunPlugin responses; its two streams share one lock, since a
+// gRPC stream takes one message at a time.
+type outputWriter struct {
+	sending *sync.Mutex
+	stream  grpc.ServerStream
+	wrap    func([]byte) *pulumirpc.RunPluginResponse
 }
 
-type responseWriter struct {
-	out  *streamWriter
-	wrap func([]byte) *pulumirpc.RunPluginResponse
-}
-
-func (w *streamWriter) of(wrap func([]byte) *pulumirpc.RunPluginResponse) *responseWriter {
-	return &responseWriter{out: w, wrap: wrap}
-}
-
-func (w *responseWriter) Write(b []byte) (int, error) {
-	encoded, err := proto.Marshal(w.wrap(append([]byte(nil), b...)))
+func (w *outputWriter) Write(b []byte) (int, error) {
+	encoded, err := proto.Marshal(w.wrap(b))
 	if err != nil {
 		return 0, err
 	}
 	frame := rawFrame(encoded)
-	w.out.mu.Lock()
-	defer w.out.mu.Unlock()
-	if err := w.out.stream.SendMsg(&frame); err != nil {
+	w.sending.Lock()
+	defer w.sending.Unlock()
+	if err := w.stream.SendMsg(&frame); err != nil {
 		return 0, err
 	}
 	return len(b), nil
