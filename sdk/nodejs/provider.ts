@@ -51,6 +51,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["profile"] = args?.profile;
             resourceInputs["region"] = args?.region;
             resourceInputs["secretKey"] = args?.secretKey ? pulumi.secret(args.secretKey) : undefined;
+            resourceInputs["skipWorkspaceCheck"] = pulumi.output(args?.skipWorkspaceCheck).apply(JSON.stringify);
             resourceInputs["token"] = args?.token ? pulumi.secret(args.token) : undefined;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -82,6 +83,10 @@ export interface ProviderArgs {
      * The AWS secret access key that goes with accessKey.
      */
     secretKey?: pulumi.Input<string | undefined>;
+    /**
+     * Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+     */
+    skipWorkspaceCheck?: pulumi.Input<boolean | undefined>;
     /**
      * An AWS session token, for temporary credentials.
      */

@@ -38,6 +38,10 @@ export class ResourcePolicy extends pulumi.CustomResource {
     }
 
     /**
+     * What the policy grants: one entry per principal and Prometheus-compatible action (wildcards expanded), such as `"arn:aws:iam::123456789012:root aps:RemoteWrite": "allow"`, valued allow or deny, with "(with conditions)" where a Condition applies. Computed from policyDocument, and as secret as it; previews show its change, so a reviewer reads who gains and loses what.
+     */
+    declare public /*out*/ readonly access: pulumi.Output<{[key: string]: string}>;
+    /**
      * The policy document as JSON text, whichever form it was given in.
      */
     declare public readonly policyDocument: pulumi.Output<string>;
@@ -88,6 +92,7 @@ export class ResourcePolicy extends pulumi.CustomResource {
             resourceInputs["policyDocument"] = args?.policyDocument;
             resourceInputs["region"] = args?.region;
             resourceInputs["workspaceId"] = args?.workspaceId;
+            resourceInputs["access"] = undefined /*out*/;
             resourceInputs["policyStatus"] = undefined /*out*/;
             resourceInputs["revisionId"] = undefined /*out*/;
         }
@@ -127,7 +132,7 @@ export interface ResourcePolicyState {
  */
 export interface ResourcePolicyArgs {
     /**
-     * Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+     * Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
      */
     acceptedWarnings?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**

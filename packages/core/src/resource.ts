@@ -4,11 +4,22 @@
  * translates its engine's messages to these requests and back, and decides nothing itself.
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
-import { InvalidInputError, ResourceNotFoundError } from "./errors";
-import { type Field, type Fields, fieldOf, type JsonValue, jsonOf, stringOf, typeOf } from "./fields";
+import type * as DescribeModule from "./describe";
+import { awsErrorName, InvalidInputError, ResourceNotFoundError } from "./errors";
+import {
+  type Field,
+  type Fields,
+  fieldOf,
+  type JsonValue,
+  jsonOf,
+  stringField,
+  stringOf,
+  typeOf,
+} from "./fields";
 import { parseImportId, regionProblem, WORKSPACE_ID_PATTERN } from "./identifiers";
 import type * as LifecycleModule from "./lifecycle";
 import {
+  accessOf,
   canonicalize,
   checkPolicyDocument,
   equivalent,
@@ -16,14 +27,21 @@ import {
   type PolicyProblem,
   policyDocumentErrors,
   policyDocumentText,
-  summarizeAccessChange,
 } from "./policy";
 import type { SaidOnce } from "./saidOnce";
-import type { ResourcePolicyInputs, ResourcePolicyState } from "./types";
+import type {
+  ResourcePolicyInputs,
+  ResourcePolicyOutputs,
+  ResourcePolicyReadInputs,
+  ResourcePolicyState,
+} from "./types";
 import type { OperationOptions } from "./waits";
 
 /** The inputs a program declares. */
 export const INPUT_KEYS = ["workspaceId", "policyDocument", "region", "acceptedWarnings"] as const;
+
+/** The inputs check accepts: a program's, and `access`, which check itself adds (so old inputs hold it). */
+const CHECKED_KEYS = [...INPUT_KEYS, "access"] as const;
 
 /** Where the operations reach AWS: a client per region (the provider's when absent), and the provider's region. */
 export interface ResourceContext {
@@ -35,14 +53,25 @@ export interface ResourceContext {
 // --- check ---------------------------------------------------------------------------------------------
 
 export interface CheckRequest {
-  /** The resource, for saying its warnings once: its URN, or "" where the adapter has none. */
+  /** The resource, for saying its warnings once and naming it in them: its URN, or "" where the adapter has none. */
   urn: string;
   /** What the user has been told already. */
   said: SaidOnce;
   olds: Fields;
   news: Fields;
+  /**
+   * Where to look the workspace up, when the adapter has credentials and the user has not turned the look
+   * off: a workspace a policy is first put on is then checked to exist, at preview, not at `up`.
+   */
+  aws?: ResourceContext;
+  signal?: AbortSignal;
 }
 
+/**
+ * One problem with the inputs, as the engine prints it. Check leaves `property` empty: for a named property
+ * the engine prints its whole value before the reason (a policy document on one long line, a secret in
+ * plain), so the reason names the property itself, then the JSON path inside the document, then what to do.
+ */
 export interface CheckFailure {
   property: string;
   reason: string;
@@ -52,11 +81,12 @@ export interface CheckResponse {
   /**
    * The inputs check rewrote, which the adapters return in place of the news's: a policyDocument given as
    * an object becomes its JSON text (not known yet while any part of the object is not; secret when any
-   * part is secret). Every other input goes back as given.
+   * part is secret), and `access` is what the document grants (accessOf), which the engine's own diff then
+   * shows reviewers. Every other input goes back as given.
    */
   rewritten: Fields;
   failures: CheckFailure[];
-  /** Lint findings for the user, each a line that names the property and its JSON path. */
+  /** Lint findings for the user, each a line that names the resource, the property and its JSON path. */
   warnings: string[];
 }
 
@@ -64,31 +94,32 @@ export interface CheckResponse {
  * Validates the inputs. Values not known yet (preview) pass; secrets are checked like any value but never
  * quoted. The lint warnings come only with a document new or changed since the old inputs, and once per
  * resource and document as far as `said` remembers: a reviewer reads them once, where the change is, not on
- * every preview after an import, nor twice when `pulumi up` previews and then updates.
+ * every preview after an import, nor twice when `pulumi up` previews and then updates. A workspace a policy
+ * is first put on (or moved to) is looked up where `aws` is given.
  */
-export function check(request: CheckRequest): CheckResponse {
+export async function check(request: CheckRequest): Promise<CheckResponse> {
   const { news } = request;
-  const failures: CheckFailure[] = unknownPropertyFailures(news);
+  const failures: NamedFailure[] = unknownPropertyFailures(news);
   const workspaceId = fieldOf(news, "workspaceId");
   const workspaceProblems = workspaceIdFailures(workspaceId);
   const accepted = acceptedRules(fieldOf(news, "acceptedWarnings"));
   failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")), ...accepted.failures);
+  const validWorkspaceId = workspaceProblems.length === 0 ? stringOf(workspaceId) : undefined;
+  const lookup = validWorkspaceId ? await workspaceLookupFailures(request, validWorkspaceId) : undefined;
+  failures.push(...(lookup?.failures ?? []));
   const given = fieldOf(news, "policyDocument");
   const document = documentTextOf(given);
-  const rewritten: Fields = document === given ? {} : { policyDocument: document };
+  const rewritten: Record<string, Field> = document === given ? {} : { policyDocument: document };
+  if (document.kind === "unknown") rewritten.access = { kind: "unknown", secret: document.secret };
   if (document.kind !== "string") {
     const problem = requiredStringProblem(
       "policyDocument",
       document,
       "the policy as JSON text, such as JSON.stringify(policy), or as a PolicyDocument object",
     );
-    return {
-      rewritten,
-      failures: problem ? [...failures, { property: "policyDocument", reason: problem }] : failures,
-      warnings: [],
-    };
+    if (problem) failures.push({ property: "policyDocument", reason: problem });
+    return { rewritten, failures: failures.map(engineFailure), warnings: lookup?.warnings ?? [] };
   }
-  const validWorkspaceId = workspaceProblems.length === 0 ? stringOf(workspaceId) : undefined;
   const context = validWorkspaceId ? { workspaceId: validWorkspaceId } : {};
   const old = stringOf(fieldOf(request.olds, "policyDocument"));
   const unchanged = old !== undefined && equivalent(old, document.value);
@@ -98,18 +129,56 @@ export function check(request: CheckRequest): CheckResponse {
     ? { errors: policyDocumentErrors(document.value, context), warnings: [] }
     : checkPolicyDocument(document.value, context);
   for (const problem of verdict.errors) {
-    failures.push({ property: "policyDocument", reason: `${problem.path}: ${problem.message}` });
+    const message = document.secret ? withoutQuotedValues(problem.message) : problem.message;
+    failures.push({ property: "policyDocument", reason: `policyDocument ${problem.path}: ${message}` });
   }
-  const said =
-    unchanged ||
-    !firstTimeSaid(
-      request.said,
-      `${request.urn}\n${stringOf(workspaceId) ?? ""}`,
-      document.value,
-      verdict.errors.length === 0,
-    );
+  if (verdict.errors.length === 0) rewritten.access = accessField(document.value, document.secret);
+  const resource = `${request.urn}\n${stringOf(workspaceId) ?? ""}`;
+  const sayWarnings =
+    !unchanged &&
+    verdict.errors.length === 0 &&
+    request.said.firstTime(`${resource}\n${canonicalize(document.value)}`);
   const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
-  return { rewritten, failures, warnings: said ? [] : warningLines(warnings, document.secret) };
+  return {
+    rewritten,
+    failures: failures.map(engineFailure),
+    warnings: [
+      ...(lookup?.warnings ?? []),
+      ...(sayWarnings ? warningLines(resourceNameOf(request.urn), warnings, document.secret) : []),
+    ],
+  };
+}
+
+/** A failure as check finds it, by the property it is about. */
+interface NamedFailure {
+  property: string;
+  reason: string;
+}
+
+/** A failure as the engine should print it: the property named in the reason, not quoted by the engine. */
+function engineFailure({ property, reason }: NamedFailure): CheckFailure {
+  return { property: "", reason: reason.startsWith(property) ? reason : `${property}: ${reason}` };
+}
+
+/** The access a checked document grants, as the `access` input and output: a map, secret as its document. */
+function accessField(document: string, secret: boolean): Field {
+  const entries = Object.fromEntries(
+    Object.entries(accessOf(document)).map(([grant, effect]) => [grant, stringField(effect)]),
+  );
+  return { kind: "object", entries, secret };
+}
+
+/** The resource's name: the last part of its URN (`urn:pulumi:STACK::PROJECT::TYPE::NAME`), or "". */
+export function resourceNameOf(urn: string): string {
+  return urn ? (urn.split("::").pop() ?? urn) : "";
+}
+
+/**
+ * Quoted values left out of a message about a secret document: `"12345" is not an account ID` becomes
+ * `"…" is not an account ID`. Paths and rule names stay; they say where and what, not what the value is.
+ */
+function withoutQuotedValues(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
 }
 
 /**
@@ -127,7 +196,7 @@ function documentTextOf(field: Field): Field {
  * The lint rules a resource has accepted (`acceptedWarnings: ["cross-account-kms"]`), whose warnings it
  * is not told again; a name that is no rule is a failure that lists the rules.
  */
-function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: CheckFailure[] } {
+function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: NamedFailure[] } {
   const rules = new Set<string>();
   if (field.kind === "absent" || field.kind === "unknown") return { rules, failures: [] };
   const known = Object.keys(LINT_RULES);
@@ -141,11 +210,18 @@ function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: Ch
       ],
     };
   }
-  const failures: CheckFailure[] = [];
+  const failures: NamedFailure[] = [];
   field.items.forEach((item, index) => {
     if (item.kind === "unknown") return;
     if (item.kind === "string" && known.includes(item.value)) rules.add(item.value);
-    else {
+    else if (item.kind === "string" && (FORMER_ACTION_RULES as readonly string[]).includes(item.value)) {
+      failures.push({
+        property: "acceptedWarnings",
+        reason:
+          `acceptedWarnings[${index}]: "${item.value}" is no longer a warning: AMP refuses such actions, so ` +
+          "they are errors, which cannot be accepted; remove it and fix the actions",
+      });
+    } else {
       const shown = item.kind === "string" ? `"${item.value}"` : "that value";
       failures.push({
         property: "acceptedWarnings",
@@ -156,28 +232,136 @@ function acceptedRules(field: Field): { rules: ReadonlySet<string>; failures: Ch
   return { rules, failures };
 }
 
-/** True the first time a resource's document is checked; a document with errors is not remembered. */
-function firstTimeSaid(said: SaidOnce, resource: string, document: string, valid: boolean): boolean {
-  return !valid || said.firstTime(`${resource}\n${canonicalize(document)}`);
+/** Lint rules that became errors, since AMP refuses what they found; a program may still accept them. */
+const FORMER_ACTION_RULES = ["ignored-action", "unknown-action", "wildcard-action"] as const;
+
+/**
+ * A workspace a policy is first put on (or moved to), looked up once per process: a workspace that does not
+ * exist, or is being deleted, fails the preview as it would fail `pulumi up`. A look that cannot be made
+ * (no credentials, access denied, no network) lets the preview go on, with a warning unless there are no
+ * credentials at all (an offline preview, as without `aws`).
+ */
+async function workspaceLookupFailures(
+  request: CheckRequest,
+  workspaceId: string,
+): Promise<{ failures: NamedFailure[]; warnings: string[] }> {
+  const none = { failures: [], warnings: [] };
+  const region = fieldOf(request.news, "region");
+  if (!request.aws || region.kind === "unknown") return none;
+  if (stringOf(fieldOf(request.olds, "workspaceId")) === workspaceId) return none;
+  const regionName = stringOf(region) ?? request.aws.providerRegion;
+  const key = `${regionName ?? ""}\n${workspaceId}`;
+  let looked = workspaceLookups.get(key);
+  if (!looked) {
+    looked = lookUpWorkspace(request.aws, workspaceId, stringOf(region), request.signal);
+    workspaceLookups.set(key, looked);
+  }
+  const found = await looked;
+  const where = regionName ?? "the provider's region";
+  const off = "(awsamp:skipWorkspaceCheck true turns this look off)";
+  switch (found.kind) {
+    case "found":
+      if (!WRITABLE_WORKSPACE_STATUSES.has(found.status)) {
+        return {
+          failures: [
+            {
+              property: "workspaceId",
+              reason: `workspaceId: workspace ${workspaceId} in ${where} is ${found.status}, and AMP puts no policy on it; check workspaceId ${off}`,
+            },
+          ],
+          warnings: [],
+        };
+      }
+      return none;
+    case "missing":
+      return {
+        failures: [
+          {
+            property: "workspaceId",
+            reason: `workspaceId: workspace ${workspaceId} does not exist in ${where} (or these credentials cannot see it), so pulumi up would fail; check workspaceId and region ${off}`,
+          },
+        ],
+        warnings: [],
+      };
+    case "no-credentials":
+      return none;
+    case "unknown": {
+      const name = resourceNameOf(request.urn);
+      return {
+        failures: [],
+        warnings: [
+          `${name ? `${name}: ` : ""}could not check that workspace ${workspaceId} exists: ${found.why} ${off}`,
+        ],
+      };
+    }
+  }
 }
 
-function warningLines(warnings: readonly PolicyProblem[], secret: boolean): string[] {
-  if (warnings.length === 0) return [];
-  // The warnings quote the document (principals, conditions), which the program marked secret.
-  if (secret) return [`policyDocument is secret, so its ${warnings.length} lint warning(s) are not shown`];
-  return warnings.map((problem) => `policyDocument ${problem.path}: ${problem.message}`);
+/** The statuses of a workspace that takes a policy, at once or once it settles. */
+const WRITABLE_WORKSPACE_STATUSES = new Set(["ACTIVE", "CREATING", "UPDATING"]);
+
+/** How long a preview's look at a workspace may take before it gives up and lets the preview go on. */
+const WORKSPACE_LOOKUP_TIMEOUT_MS = 10_000;
+
+type WorkspaceLookup =
+  | { kind: "found"; status: string }
+  | { kind: "missing" }
+  | { kind: "no-credentials" }
+  | { kind: "unknown"; why: string };
+
+/** This process's looks, by region and workspace: a preview makes one call per workspace however many policies. */
+const workspaceLookups = new Map<string, Promise<WorkspaceLookup>>();
+
+async function lookUpWorkspace(
+  aws: ResourceContext,
+  workspaceId: string,
+  region: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<WorkspaceLookup> {
+  const timeout = AbortSignal.timeout(WORKSPACE_LOOKUP_TIMEOUT_MS);
+  try {
+    const status = await describe().findWorkspaceByID(
+      aws.clientFor(region),
+      workspaceId,
+      "looking up the workspace",
+      signal ? AbortSignal.any([signal, timeout]) : timeout,
+    );
+    return status === undefined ? { kind: "missing" } : { kind: "found", status };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if (awsErrorName(cause) === "CredentialsProviderError") return { kind: "no-credentials" };
+    return { kind: "unknown", why: error instanceof Error ? error.message : String(error) };
+  }
 }
 
-function unknownPropertyFailures(news: Fields): CheckFailure[] {
+/**
+ * The lint warnings as lines, each naming the resource (where known: `pulumi preview --diff` prints warnings
+ * apart from the resources), the property and the JSON path. A secret document's warnings quote nothing:
+ * each names its rule and what the rule is about, which is what `acceptedWarnings` takes.
+ */
+function warningLines(name: string, warnings: readonly PolicyProblem[], secret: boolean): string[] {
+  const prefix = name ? `${name}: ` : "";
+  return warnings.map((problem) => {
+    const message =
+      secret && problem.rule
+        ? `${LINT_RULES[problem.rule]} (rule ${problem.rule}; policyDocument is secret, so its values are not shown)`
+        : secret
+          ? withoutQuotedValues(problem.message)
+          : problem.message;
+    return `${prefix}policyDocument ${problem.path}: ${message}`;
+  });
+}
+
+function unknownPropertyFailures(news: Fields): NamedFailure[] {
   return Object.keys(news)
-    .filter((key) => !(INPUT_KEYS as readonly string[]).includes(key) && news[key]?.kind !== "absent")
+    .filter((key) => !(CHECKED_KEYS as readonly string[]).includes(key) && news[key]?.kind !== "absent")
     .map((key) => ({
       property: key,
       reason: `${key} is not a property of a ResourcePolicy; it takes workspaceId, policyDocument, region and acceptedWarnings`,
     }));
 }
 
-function workspaceIdFailures(field: Field): CheckFailure[] {
+function workspaceIdFailures(field: Field): NamedFailure[] {
   const problem = requiredStringProblem(
     "workspaceId",
     field,
@@ -194,7 +378,7 @@ function workspaceIdFailures(field: Field): CheckFailure[] {
   ];
 }
 
-function regionFailures(field: Field): CheckFailure[] {
+function regionFailures(field: Field): NamedFailure[] {
   if (field.kind === "absent" || field.kind === "unknown") return [];
   if (field.kind !== "string")
     return [{ property: "region", reason: `region must be a string, not ${typeOf(field)}` }];
@@ -234,13 +418,15 @@ export interface DiffResponse {
   detailedDiff: Record<string, DiffKind>;
   replaces: string[];
   deleteBeforeReplace: boolean;
-  /** Who gains and loses what when the document changes: lines for the reviewer, under the resource. */
-  accessChange: string[];
 }
 
 /**
  * Compares the state with the checked inputs. A document that grants the same access (formatting, order)
- * is no change; a new workspace or region replaces.
+ * is no change; a new workspace or region replaces. A document that grants other access changes `access`
+ * too, whose old and new maps the engine shows side by side, so a reviewer reads who gains and loses what
+ * under the resource, on stdout and in `--json`. The engine's refresh calls this with AWS's state as the
+ * olds and the program's inputs as the news, and turns the answer round itself, so `access` reads from
+ * the state to what AWS holds there: the direction is the engine's, never decided here.
  */
 export function diff(request: DiffRequest): DiffResponse {
   const detailedDiff: Record<string, DiffKind> = {};
@@ -259,6 +445,7 @@ export function diff(request: DiffRequest): DiffResponse {
   const newDocument = fieldOf(request.news, "policyDocument");
   const documentKind = documentChange(oldDocument, newDocument);
   if (documentKind) detailedDiff.policyDocument = documentKind;
+  if (documentKind && accessChanges(oldDocument, newDocument)) detailedDiff.access = "update";
   const replaces = Object.keys(detailedDiff).filter((key) => detailedDiff[key]?.endsWith("-replace"));
   return {
     detailedDiff,
@@ -266,7 +453,6 @@ export function diff(request: DiffRequest): DiffResponse {
     // Only the region changes, so the old policy may sit on the very workspace the new one goes to (a region
     // written differently): delete it first, or the create would find it and refuse to overwrite it.
     deleteBeforeReplace: regionKind !== undefined && workspaceKind === undefined,
-    accessChange: documentKind ? accessChangeLines(oldDocument, newDocument) : [],
   };
 }
 
@@ -309,14 +495,13 @@ function sameValue(a: Field, b: Field): boolean {
   return a.kind === "string" && b.kind === "string" && a.value === b.value;
 }
 
-function accessChangeLines(old: Field, next: Field): string[] {
-  if (old.kind !== "string" || next.kind !== "string") return [];
-  if (old.secret || next.secret)
-    return ["policyDocument is secret, so the access it grants is not summarized"];
-  const change = summarizeAccessChange(old.value, next.value);
-  return change.lines.length > 0
-    ? [...change.lines]
-    : ["policyDocument changes, but it grants and denies the same access"];
+/** True when two documents grant different access, or the new one is not known yet. */
+function accessChanges(old: Field, next: Field): boolean {
+  if (next.kind !== "string" || old.kind !== "string") return true;
+  const before = accessOf(old.value);
+  const after = accessOf(next.value);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].some((key) => before[key] !== after[key]);
 }
 
 // --- create --------------------------------------------------------------------------------------------
@@ -332,14 +517,14 @@ export interface CreateRequest {
 export async function create(
   context: ResourceContext,
   request: CreateRequest,
-): Promise<{ id: string; state: ResourcePolicyState }> {
+): Promise<{ id: string; state: ResourcePolicyOutputs }> {
   const inputs = knownInputs(request.inputs, "creating the resource policy");
   const client = context.clientFor(inputs.region);
   const state = await lifecycle().createResourcePolicy(client, inputs, {
     ...request.options,
     resourceName: request.name,
   });
-  return { id: state.workspaceId, state };
+  return { id: state.workspaceId, state: outputsOf(state) };
 }
 
 // --- read ----------------------------------------------------------------------------------------------
@@ -355,9 +540,9 @@ export interface ReadRequest {
 
 export interface ReadResponse {
   id: string;
-  state: ResourcePolicyState;
-  /** The inputs that reproduce the state: what a program would declare. */
-  inputs: ResourcePolicyInputs;
+  state: ResourcePolicyOutputs;
+  /** The inputs that reproduce the state: what a program would declare, and the access it grants. */
+  inputs: ResourcePolicyReadInputs;
 }
 
 /**
@@ -391,7 +576,11 @@ async function readForImport(context: ResourceContext, request: ReadRequest): Pr
   // The state records the region the policy lives in; the inputs name one only where the import ID did, so
   // the program that reproduces the policy follows the provider's region as the original did.
   const inputs = { workspaceId, policyDocument: state.policyDocument, ...(region ? { region } : {}) };
-  return { id: workspaceId, state, inputs };
+  return {
+    id: workspaceId,
+    state: outputsOf(state),
+    inputs: { ...inputs, access: accessOf(inputs.policyDocument) },
+  };
 }
 
 async function readForRefresh(
@@ -422,7 +611,11 @@ async function readForRefresh(
     policyDocument: keepInputText ? inputDocument : state.policyDocument,
     ...(inputRegion ? { region: inputRegion } : {}),
   };
-  return { id: request.id || workspaceId, state, inputs };
+  return {
+    id: request.id || workspaceId,
+    state: outputsOf(state),
+    inputs: { ...inputs, access: accessOf(inputs.policyDocument) },
+  };
 }
 
 // --- update --------------------------------------------------------------------------------------------
@@ -438,10 +631,19 @@ export interface UpdateRequest {
  * Puts the new document over the revision in state and waits until it is ACTIVE. A policy changed outside
  * the program fails with the conflict, which says to run `pulumi refresh`.
  */
-export async function update(context: ResourceContext, request: UpdateRequest): Promise<ResourcePolicyState> {
+export async function update(
+  context: ResourceContext,
+  request: UpdateRequest,
+): Promise<ResourcePolicyOutputs> {
   const olds = knownState(request.olds, request.id, "updating the resource policy");
   const news = knownInputs(request.news, "updating the resource policy");
-  return lifecycle().updateResourcePolicy(context.clientFor(olds.region), olds, news, request.options);
+  const state = await lifecycle().updateResourcePolicy(
+    context.clientFor(olds.region),
+    olds,
+    news,
+    request.options,
+  );
+  return outputsOf(state);
 }
 
 // --- delete --------------------------------------------------------------------------------------------
@@ -459,6 +661,11 @@ export async function remove(context: ResourceContext, request: DeleteRequest): 
 }
 
 // --- helpers -------------------------------------------------------------------------------------------
+
+/** The state with the access its document grants: every state the engine receives, a partial write's too. */
+export function outputsOf(state: ResourcePolicyState): ResourcePolicyOutputs {
+  return { ...state, access: accessOf(state.policyDocument) };
+}
 
 /** The inputs, all known; an unknown or missing value outside preview is the engine's mistake, said plainly. */
 function knownInputs(fields: Fields, action: string): ResourcePolicyInputs {
@@ -501,4 +708,9 @@ function requireString(fields: Fields, key: string, action: string): string {
 // Check and Diff never pay for it.
 function lifecycle(): typeof LifecycleModule {
   return require("./lifecycle");
+}
+
+// The look at a workspace loads the AWS SDK only when a preview first makes one.
+function describe(): typeof DescribeModule {
+  return require("./describe");
 }

@@ -19,6 +19,23 @@ export interface ResourcePolicyState extends ResourcePolicyInputs {
   revisionId: string;
 }
 
+/**
+ * What a document grants, one entry per principal and Prometheus-compatible action, valued by its effect
+ * (`{"arn:aws:iam::123456789012:root aps:RemoteWrite": "allow"}`): computed, shown to reviewers by the
+ * engine's own diff.
+ */
+export type Access = Record<string, string>;
+
+/** The state as the engine receives it: with the access its document grants. */
+export interface ResourcePolicyOutputs extends ResourcePolicyState {
+  access: Access;
+}
+
+/** The inputs that reproduce a policy (an import's, a refresh's), with the access they grant. */
+export interface ResourcePolicyReadInputs extends ResourcePolicyInputs {
+  access: Access;
+}
+
 /** What AWS holds for a workspace's policy, as one DescribeResourcePolicy answer. */
 export interface RemoteResourcePolicy {
   workspaceId: string;

@@ -19,7 +19,15 @@ import { type Field, type PropertyObject, readField, withSecrets } from "./value
 export const PACKAGE_NAME = "awsamp";
 
 /** Every configuration key, as schema.json declares them. */
-export const CONFIG_KEYS = ["region", "profile", "endpoint", "accessKey", "secretKey", "token"] as const;
+export const CONFIG_KEYS = [
+  "region",
+  "profile",
+  "endpoint",
+  "accessKey",
+  "secretKey",
+  "token",
+  "skipWorkspaceCheck",
+] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Keys whose values are credentials: kept secret in the provider's inputs and never written anywhere. */
@@ -68,11 +76,18 @@ function problemOf(key: ConfigKey, field: Field): string | undefined {
     case "absent":
     case "unknown":
       return undefined;
+    case "other":
+      if (key === "skipWorkspaceCheck" && typeof field.value === "boolean") return undefined;
+      return `${key} must be a ${key === "skipWorkspaceCheck" ? "boolean" : "string"}, not ${typeOf(field)}`;
     case "list":
     case "object":
-    case "other":
       return `${key} must be a string, not ${typeOf(field)}`;
     case "string":
+      if (key === "skipWorkspaceCheck") {
+        return field.value === "true" || field.value === "false"
+          ? undefined
+          : `skipWorkspaceCheck must be true or false, not "${field.value}"`;
+      }
       if (field.value === "") return `${key} must not be empty; leave it out to use the AWS environment`;
       if (key === "region") return regionProblem(field.value);
       if (key === "endpoint") return endpointProblem(field.value);
@@ -126,6 +141,7 @@ export class ProviderConfiguration {
     for (const key of CONFIG_KEYS) {
       const field = readField(request.args, key);
       if (field.kind === "string") values[key] = field.value;
+      else if (field.kind === "other") values[key] = String(field.value);
     }
     const failures = checkConfig({ urn: "", olds: {}, news: values as PropertyObject }).failures;
     if (failures.length > 0) {
@@ -138,6 +154,14 @@ export class ProviderConfiguration {
   /** The region of resources that name none: the configured one, else the environment's (undefined if neither). */
   get region(): string | undefined {
     return providerRegionOf(this.values.region);
+  }
+
+  /**
+   * Whether a preview looks up a workspace a policy is first put on (one DescribeWorkspace per workspace);
+   * `skipWorkspaceCheck: true` turns it off, for previews that must not reach AWS.
+   */
+  get checksWorkspaces(): boolean {
+    return this.values.skipWorkspaceCheck !== "true";
   }
 
   /**

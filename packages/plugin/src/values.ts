@@ -86,15 +86,23 @@ function fieldOfValue(raw: PropertyValue): Field {
   return { kind: "other", type: `a ${typeof value}`, value, secret: wasSecret };
 }
 
-/** A string or unknown field the core made (such as a document's JSON text) as the engine's value. */
+/** A field the core made (a document's JSON text, the access map) as the engine's value. */
 export function valueOfField(field: Field): PropertyValue {
   switch (field.kind) {
     case "string":
       return field.secret ? secret(field.value) : field.value;
     case "unknown":
       return field.secret ? secret(UNKNOWN) : UNKNOWN;
+    case "object": {
+      const entries = Object.fromEntries(
+        Object.entries(field.entries).map(([key, entry]) => [key, valueOfField(entry)]),
+      );
+      return field.secret ? secret(entries) : entries;
+    }
     default:
-      throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
+      throw new Error(
+        `the core rewrote an input as ${field.kind}, which only strings, maps and unknowns may be`,
+      );
   }
 }
 

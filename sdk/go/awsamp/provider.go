@@ -59,6 +59,8 @@ type providerArgs struct {
 	Region *string `pulumi:"region"`
 	// The AWS secret access key that goes with accessKey.
 	SecretKey *string `pulumi:"secretKey"`
+	// Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+	SkipWorkspaceCheck *bool `pulumi:"skipWorkspaceCheck"`
 	// An AWS session token, for temporary credentials.
 	Token *string `pulumi:"token"`
 }
@@ -75,6 +77,8 @@ type ProviderArgs struct {
 	Region pulumi.StringPtrInput
 	// The AWS secret access key that goes with accessKey.
 	SecretKey pulumi.StringPtrInput
+	// Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+	SkipWorkspaceCheck pulumi.BoolPtrInput
 	// An AWS session token, for temporary credentials.
 	Token pulumi.StringPtrInput
 }

@@ -16,6 +16,8 @@ import (
 type ResourcePolicy struct {
 	pulumi.CustomResourceState
 
+	// What the policy grants: one entry per principal and Prometheus-compatible action (wildcards expanded), such as `"arn:aws:iam::123456789012:root aps:RemoteWrite": "allow"`, valued allow or deny, with "(with conditions)" where a Condition applies. Computed from policyDocument, and as secret as it; previews show its change, so a reviewer reads who gains and loses what.
+	Access pulumi.StringMapOutput `pulumi:"access"`
 	// The policy document as JSON text, whichever form it was given in.
 	PolicyDocument pulumi.StringOutput `pulumi:"policyDocument"`
 	// The status of the policy: CREATING, ACTIVE, UPDATING or DELETING.
@@ -94,7 +96,7 @@ func (ResourcePolicyState) ElementType() reflect.Type {
 }
 
 type resourcePolicyArgs struct {
-	// Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+	// Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
 	AcceptedWarnings []string `pulumi:"acceptedWarnings"`
 	// The policy document: JSON text, or a PolicyDocument object that the provider turns into JSON. Only aps:RemoteWrite, aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource must be the workspace's ARN. A change that grants the same access (formatting, key or value order) shows no diff.
 	PolicyDocument interface{} `pulumi:"policyDocument"`
@@ -106,7 +108,7 @@ type resourcePolicyArgs struct {
 
 // The set of arguments for constructing a ResourcePolicy resource.
 type ResourcePolicyArgs struct {
-	// Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+	// Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
 	AcceptedWarnings pulumi.StringArrayInput
 	// The policy document: JSON text, or a PolicyDocument object that the provider turns into JSON. Only aps:RemoteWrite, aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource must be the workspace's ARN. A change that grants the same access (formatting, key or value order) shows no diff.
 	PolicyDocument pulumi.Input
@@ -201,6 +203,11 @@ func (o ResourcePolicyOutput) ToResourcePolicyOutput() ResourcePolicyOutput {
 
 func (o ResourcePolicyOutput) ToResourcePolicyOutputWithContext(ctx context.Context) ResourcePolicyOutput {
 	return o
+}
+
+// What the policy grants: one entry per principal and Prometheus-compatible action (wildcards expanded), such as `"arn:aws:iam::123456789012:root aps:RemoteWrite": "allow"`, valued allow or deny, with "(with conditions)" where a Condition applies. Computed from policyDocument, and as secret as it; previews show its change, so a reviewer reads who gains and loses what.
+func (o ResourcePolicyOutput) Access() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ResourcePolicy) pulumi.StringMapOutput { return v.Access }).(pulumi.StringMapOutput)
 }
 
 // The policy document as JSON text, whichever form it was given in.

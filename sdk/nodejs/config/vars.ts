@@ -63,6 +63,17 @@ Object.defineProperty(exports, "secretKey", {
 });
 
 /**
+ * Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+ */
+export declare const skipWorkspaceCheck: boolean | undefined;
+Object.defineProperty(exports, "skipWorkspaceCheck", {
+    get() {
+        return __config.getObject<boolean>("skipWorkspaceCheck");
+    },
+    enumerable: true,
+});
+
+/**
  * An AWS session token, for temporary credentials.
  */
 export declare const token: string | undefined;

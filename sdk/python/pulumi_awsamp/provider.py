@@ -19,6 +19,7 @@ class ProviderArgs:
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_workspace_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
@@ -28,6 +29,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] profile: The AWS shared-config profile to use. Falls back to AWS_PROFILE.
         :param pulumi.Input[_builtins.str] region: The AWS region of the workspaces. Falls back to AWS_REGION and the profile's region.
         :param pulumi.Input[_builtins.str] secret_key: The AWS secret access key that goes with accessKey.
+        :param pulumi.Input[_builtins.bool] skip_workspace_check: Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
         :param pulumi.Input[_builtins.str] token: An AWS session token, for temporary credentials.
         """
         if access_key is not None:
@@ -40,6 +42,8 @@ class ProviderArgs:
             pulumi.set(__self__, "region", region)
         if secret_key is not None:
             pulumi.set(__self__, "secret_key", secret_key)
+        if skip_workspace_check is not None:
+            pulumi.set(__self__, "skip_workspace_check", skip_workspace_check)
         if token is not None:
             pulumi.set(__self__, "token", token)
 
@@ -104,6 +108,18 @@ class ProviderArgs:
         pulumi.set(self, "secret_key", value)
 
     @_builtins.property
+    @pulumi.getter(name="skipWorkspaceCheck")
+    def skip_workspace_check(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+        """
+        return pulumi.get(self, "skip_workspace_check")
+
+    @skip_workspace_check.setter
+    def skip_workspace_check(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "skip_workspace_check", value)
+
+    @_builtins.property
     @pulumi.getter
     def token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -127,6 +143,7 @@ class Provider(pulumi.ProviderResource):
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_workspace_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -139,6 +156,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] profile: The AWS shared-config profile to use. Falls back to AWS_PROFILE.
         :param pulumi.Input[_builtins.str] region: The AWS region of the workspaces. Falls back to AWS_REGION and the profile's region.
         :param pulumi.Input[_builtins.str] secret_key: The AWS secret access key that goes with accessKey.
+        :param pulumi.Input[_builtins.bool] skip_workspace_check: Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
         :param pulumi.Input[_builtins.str] token: An AWS session token, for temporary credentials.
         """
         ...
@@ -170,6 +188,7 @@ class Provider(pulumi.ProviderResource):
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_workspace_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -185,6 +204,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["profile"] = profile
             __props__.__dict__["region"] = region
             __props__.__dict__["secret_key"] = None if secret_key is None else pulumi.Output.secret(secret_key)
+            __props__.__dict__["skip_workspace_check"] = pulumi.Output.from_input(skip_workspace_check).apply(pulumi.runtime.to_json) if skip_workspace_check is not None else None
             __props__.__dict__["token"] = None if token is None else pulumi.Output.secret(token)
         super(Provider, __self__).__init__(
             'awsamp',

@@ -24,7 +24,7 @@ class ResourcePolicyArgs:
 
         :param pulumi.Input[Union[_builtins.str, 'PolicyDocumentArgs']] policy_document: The policy document: JSON text, or a PolicyDocument object that the provider turns into JSON. Only aps:RemoteWrite, aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource must be the workspace's ARN. A change that grants the same access (formatting, key or value order) shows no diff.
         :param pulumi.Input[_builtins.str] workspace_id: The ID of the workspace to attach the policy to. Changing it replaces the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accepted_warnings: Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accepted_warnings: Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
         :param pulumi.Input[_builtins.str] region: The region of the workspace, when it is not the provider's. Changing it replaces the resource.
         """
         pulumi.set(__self__, "policy_document", policy_document)
@@ -62,7 +62,7 @@ class ResourcePolicyArgs:
     @pulumi.getter(name="acceptedWarnings")
     def accepted_warnings(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+        Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
         """
         return pulumi.get(self, "accepted_warnings")
 
@@ -188,7 +188,7 @@ class ResourcePolicy(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accepted_warnings: Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, ignored-action, unknown-action, wildcard-action, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accepted_warnings: Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
         :param pulumi.Input[Union[_builtins.str, pulumi.InputType['PolicyDocumentArgs']]] policy_document: The policy document: JSON text, or a PolicyDocument object that the provider turns into JSON. Only aps:RemoteWrite, aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata take effect, and its resource must be the workspace's ARN. A change that grants the same access (formatting, key or value order) shows no diff.
         :param pulumi.Input[_builtins.str] region: The region of the workspace, when it is not the provider's. Changing it replaces the resource.
         :param pulumi.Input[_builtins.str] workspace_id: The ID of the workspace to attach the policy to. Changing it replaces the resource.
@@ -238,6 +238,7 @@ class ResourcePolicy(pulumi.CustomResource):
             if workspace_id is None and not opts.urn:
                 raise TypeError("Missing required property 'workspace_id'")
             __props__.__dict__["workspace_id"] = workspace_id
+            __props__.__dict__["access"] = None
             __props__.__dict__["policy_status"] = None
             __props__.__dict__["revision_id"] = None
         super(ResourcePolicy, __self__).__init__(
@@ -277,7 +278,16 @@ class ResourcePolicy(pulumi.CustomResource):
         __props__.__dict__["region"] = region
         __props__.__dict__["revision_id"] = revision_id
         __props__.__dict__["workspace_id"] = workspace_id
+        __props__.__dict__["access"] = None
         return ResourcePolicy(resource_name, opts=opts, __props__=__props__)
+
+    @_builtins.property
+    @pulumi.getter
+    def access(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        What the policy grants: one entry per principal and Prometheus-compatible action (wildcards expanded), such as `"arn:aws:iam::123456789012:root aps:RemoteWrite": "allow"`, valued allow or deny, with "(with conditions)" where a Condition applies. Computed from policyDocument, and as secret as it; previews show its change, so a reviewer reads who gains and loses what.
+        """
+        return pulumi.get(self, "access")
 
     @_builtins.property
     @pulumi.getter(name="policyDocument")

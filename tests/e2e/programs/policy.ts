@@ -1,7 +1,7 @@
 /**
  * An end-to-end program: one ResourcePolicy on a workspace the stack config names (no AWS provider can run
  * here to make one). Stack config chooses the document and, where a test needs them, the region, the
- * accepted warnings, the create timeout and an explicit provider.
+ * accepted warnings, the create timeout, an explicit provider, and whether the document is secret.
  */
 import * as awsamp from "@awsamp/awsamp";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,7 +25,10 @@ const policy = new awsamp.ResourcePolicy(
   config.get("resourceName") ?? "policy",
   {
     workspaceId: config.require("workspaceId"),
-    policyDocument: config.require("policyDocument"),
+    // `secretDocument: true` passes the document as a secret, as pulumi.secret(...) would.
+    policyDocument: config.getBoolean("secretDocument")
+      ? config.requireSecret("policyDocument")
+      : config.require("policyDocument"),
     ...(region ? { region } : {}),
     ...(acceptedWarnings ? { acceptedWarnings } : {}),
   },

@@ -14,7 +14,7 @@ export { accountOfAwsPrincipal, hasWildcard, isAccountId } from "./arns";
 export { canonicalize, equivalent, PolicyDocumentSyntaxError } from "./canonical";
 export { checkPolicyDocument, lintPolicyDocument } from "./lint";
 export { keyPath, listOf } from "./problems";
-export { grantsOf, summarizeAccessChange } from "./summary";
+export { accessOf, grantsOf, summarizeAccessChange } from "./summary";
 export { policyDocumentText } from "./text";
 export type {
   AccessChange,

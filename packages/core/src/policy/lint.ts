@@ -1,17 +1,10 @@
 /** Warnings about documents AMP accepts but that likely do not do what their author meant. */
 import {
-  closestName,
-  iamActionsOf,
-  iamServiceExists,
-  iamServices,
-  matchesWildcard,
   PROMETHEUS_COMPATIBLE_ACTIONS,
   type PrometheusCompatibleAction,
-  prometheusActionNamed,
   prometheusActionsMatching,
-  splitAction,
 } from "./actions";
-import { accountOfAwsPrincipal, hasWildcard, isAccountId, parseWorkspaceArn } from "./arns";
+import { accountOfAwsPrincipal, isAccountId, parseWorkspaceArn } from "./arns";
 import { keyPath, listOf, warning } from "./problems";
 import type { PolicyCheck, PolicyContext, PolicyDocument, PolicyProblem } from "./types";
 import { validatePolicyDocument } from "./validate";
@@ -42,8 +35,7 @@ export function checkPolicyDocument(text: string, context: PolicyContext = {}): 
 }
 
 /**
- * Warnings (never errors) about a document: actions AMP ignores or that do not exist, wildcards, grants to
- * anyone, Allow with NotPrincipal, and grants to other accounts, which need KMS grants where the workspace
+ * Warnings (never errors) about a document: grants to anyone, Allow with NotPrincipal, and grants to other accounts, which need KMS grants where the workspace
  * uses a customer-managed key. Reads only what is well-formed, so it never throws on a document that has
  * not been validated.
  */
@@ -60,101 +52,13 @@ function statementWarnings(
   workspaceAccount: string | undefined,
 ): PolicyProblem[] {
   const allows = statement.Effect === "Allow";
-  const actions = stringsOf(statement.Action, keyPath(path, "Action"));
   const notActions = stringsOf(statement.NotAction, keyPath(path, "NotAction"));
   return [
-    ...actions.flatMap(actionWarnings),
-    ...notActions.flatMap((located) =>
-      unknownActionWarnings(located, "As written, NotAction excludes nothing."),
-    ),
     ...(allows && hasKey(statement, "NotAction") ? [allowWithNotActionWarning(notActions, path)] : []),
     ...(allows ? anyoneWarnings(statement, path) : []),
     ...(allows && hasKey(statement, "NotPrincipal") ? [allowWithNotPrincipalWarning(path)] : []),
     ...(allows && workspaceAccount ? crossAccountWarnings(statement, path, workspaceAccount) : []),
   ];
-}
-
-function actionWarnings(located: Located<string>): PolicyProblem[] {
-  const { value: action, path } = located;
-  if (hasWildcard(action)) return wildcardWarnings(located);
-  if (prometheusActionNamed(action)) return [];
-  const unknown = unknownActionWarnings(located, "AMP ignores it as written.");
-  if (unknown.length > 0) return unknown;
-  return [
-    warning(
-      "ignored-action",
-      path,
-      `"${action}" is not one of ${ONLY_FIVE}; AMP accepts it here and ignores it, so remove it`,
-    ),
-  ];
-}
-
-function wildcardWarnings({ value: pattern, path }: Located<string>): PolicyProblem[] {
-  const split = splitAction(pattern);
-  const real = split ? iamActionsOf(split.service) : undefined;
-  if (split && real && !real.some((name) => matchesWildcard(split.name, name, true))) {
-    return [
-      warning(
-        "wildcard-action",
-        path,
-        `"${pattern}" matches no ${split.service} action, so it grants nothing; check its spelling`,
-      ),
-    ];
-  }
-  const covered = prometheusActionsMatching(pattern);
-  if (covered.length === 0) {
-    return [
-      warning("wildcard-action", path, `"${pattern}" covers none of ${ONLY_FIVE}, so it grants nothing here`),
-    ];
-  }
-  const coverage =
-    covered.length === PROMETHEUS_COMPATIBLE_ACTIONS.length ? `all five (${FIVE})` : listOf(covered, "and");
-  return [
-    warning(
-      "wildcard-action",
-      path,
-      `"${pattern}" is a wildcard: among ${ONLY_FIVE}, it grants ${coverage}; AMP may refuse wildcards, ` +
-        `and a list of the actions you mean is plain to read, so list them`,
-    ),
-  ];
-}
-
-/** Warnings for an exact action that IAM does not know, with the likeliest one meant, then `consequence`. */
-function unknownActionWarnings(
-  { value: action, path }: Located<string>,
-  consequence: string,
-): PolicyProblem[] {
-  const split = splitAction(action);
-  if (!split || hasWildcard(action)) return [];
-  const serviceKnown = iamServiceExists(split.service);
-  if (serviceKnown === false) {
-    const meant = prometheusActionNamed(`aps:${split.name}`) ?? suggestedService(split.service, split.name);
-    const hint = meant ? ` — did you mean ${meant}?` : ".";
-    return [
-      warning(
-        "unknown-action",
-        path,
-        `"${action}" is not an action: IAM has no service "${split.service}"${hint} ${consequence}`,
-      ),
-    ];
-  }
-  const real = iamActionsOf(split.service);
-  if (!real || real.some((name) => name.toLowerCase() === split.name.toLowerCase())) return [];
-  const suggestion = closestName(split.name, preferPrometheusActions(split.service, real));
-  const hint = suggestion ? ` — did you mean ${split.service}:${suggestion}?` : ".";
-  return [warning("unknown-action", path, `"${action}" is not an action${hint} ${consequence}`)];
-}
-
-function suggestedService(service: string, name: string): string | undefined {
-  const closest = closestName(service, iamServices());
-  return closest ? `${closest}:${name}` : undefined;
-}
-
-/** A service's action names with the Prometheus-compatible ones first, so they win ties. */
-function preferPrometheusActions(service: string, names: readonly string[]): readonly string[] {
-  if (service !== "aps") return names;
-  const five: readonly string[] = PROMETHEUS_COMPATIBLE_ACTIONS.map((action) => action.slice("aps:".length));
-  return [...five, ...names.filter((name) => !five.includes(name))];
 }
 
 function allowWithNotActionWarning(notActions: Located<string>[], path: string): PolicyProblem {

@@ -53,6 +53,27 @@ export function grantsOf(document?: PolicyInput): Grant[] {
   return grantsIn(value, documentPartition(value));
 }
 
+/**
+ * The access a document grants, as one entry per principal and Prometheus-compatible action (wildcards and
+ * NotAction expanded), valued by its effect: what a preview shows reviewers as the resource's `access`, so
+ * the engine's own diff of it says who gains and loses what. A principal and action that two statements
+ * give with and without a condition, or both allow and deny, hold both, joined with "; ".
+ *
+ * @example
+ * accessOf(policy);
+ * // { "arn:aws:iam::123456789012:root aps:RemoteWrite": "allow", "service:grafana.amazonaws.com aps:QueryMetrics": "allow (with conditions)" }
+ */
+export function accessOf(document?: PolicyInput): Record<string, string> {
+  const access: Record<string, string> = {};
+  for (const grant of grantsOf(document)) {
+    const key = `${grant.principal} ${grant.action}`;
+    const anyone = grant.principal === "*" || grant.principal === "aws:*" ? " (anyone)" : "";
+    const effect = `${grant.effect}${anyone}${grant.conditional ? " (with conditions)" : ""}`;
+    access[key] = access[key] === undefined ? effect : `${access[key]}; ${effect}`;
+  }
+  return access;
+}
+
 function parsedValue(document?: PolicyInput): unknown {
   return typeof document === "string" ? parseJsonOrUndefined(document)?.value : document;
 }

@@ -1,5 +1,6 @@
 /** Validation of a resource policy document's JSON text against IAM's grammar and AMP's rules. */
 import { closestName, isWellFormedAction, matchesWildcard } from "./actions";
+import { ampActionProblems } from "./ampActions";
 import {
   awsPrincipalProblem,
   canonicalUserProblem,
@@ -397,12 +398,13 @@ function actionElementProblems(statement: Record<string, unknown>, path: string)
     ];
   }
   const { strings, problems } = oneOrManyStrings(statement[which.key], keyPath(path, which.key), which.key);
-  for (const { value, path: actionPath } of strings) {
-    if (!isWellFormedAction(value)) {
+  for (const located of strings) {
+    if (isWellFormedAction(located.value)) problems.push(...ampActionProblems(located, which.key));
+    else {
       problems.push(
         error(
-          actionPath,
-          `"${value}" is not an action: write service:Action, such as aps:RemoteWrite, or "*"`,
+          located.path,
+          `"${located.value}" is not an action: write service:Action, such as aps:RemoteWrite`,
         ),
       );
     }

@@ -36,6 +36,11 @@ func GetSecretKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "awsamp:secretKey")
 }
 
+// Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+func GetSkipWorkspaceCheck(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "awsamp:skipWorkspaceCheck")
+}
+
 // An AWS session token, for temporary credentials.
 func GetToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "awsamp:token")

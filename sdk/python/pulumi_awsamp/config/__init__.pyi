@@ -34,6 +34,11 @@ secretKey: Optional[str]
 The AWS secret access key that goes with accessKey.
 """
 
+skipWorkspaceCheck: Optional[bool]
+"""
+Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+"""
+
 token: Optional[str]
 """
 An AWS session token, for temporary credentials.

@@ -51,6 +51,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('secretKey')
 
     @_builtins.property
+    def skip_workspace_check(self) -> Optional[bool]:
+        """
+        Skip the look a preview takes at a workspace a policy is first put on (one DescribeWorkspace per workspace, which fails the preview when the workspace does not exist). Set it for previews that must not reach AWS.
+        """
+        return __config__.get_bool('skipWorkspaceCheck')
+
+    @_builtins.property
     def token(self) -> Optional[str]:
         """
         An AWS session token, for temporary credentials.
