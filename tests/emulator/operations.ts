@@ -48,6 +48,22 @@ const MAX_ALIAS_LENGTH = 100;
 const DEFAULT_MAX_RESULTS = 100;
 const MAX_MAX_RESULTS = 1000;
 
+/** The actions AMP accepts in a resource policy, lower-cased: IAM compares action names without case. */
+const PROMETHEUS_COMPATIBLE_ACTIONS: ReadonlySet<string> = new Set(
+  ["aps:RemoteWrite", "aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"].map(
+    (action) => action.toLowerCase(),
+  ),
+);
+
+/** One statement of a policy document, as parsed. */
+type Statement = Readonly<Record<string, unknown>>;
+
+/** A policy document that passed the checks AMP makes of its text, and its statements. */
+interface CheckedDocument {
+  text: string;
+  statements: readonly Statement[];
+}
+
 /** Maps a method and path to an operation, as the client's HTTP bindings lay them out. */
 export function routeOf(method: string, path: string): Route {
   const segments = path.split("/").filter((segment) => segment.length > 0);
@@ -180,15 +196,17 @@ export class AmpService {
   private putResourcePolicy(request: ApiRequest): Answer {
     const workspaceId = requireWorkspaceId(request.route);
     const input = parseBody(request.body);
-    const policyDocument = validPolicyDocument(input.policyDocument, this.settings.maxPolicyDocumentBytes);
+    const document = validPolicyDocument(input.policyDocument, this.settings.maxPolicyDocumentBytes);
     const revisionId = optionalString(input, "revisionId");
     const clientToken = optionalClientToken(input.clientToken);
-    const fingerprint = [workspaceId, policyDocument, revisionId];
+    const fingerprint = [workspaceId, document.text, revisionId];
     return this.once("PutResourcePolicy", clientToken, fingerprint, "ResourcePolicy", () => {
       const action = "putting the resource policy";
       this.activeWorkspace(request, action);
+      // Inside `once`, so a put refused while a principal propagates can be retried with its client token.
+      this.checkPrincipalsValid(document.statements);
       this.checkPolicyWritable(workspaceId, revisionId, action);
-      const written = this.state.writePolicy(workspaceId, policyDocument, this.settings.settle);
+      const written = this.state.writePolicy(workspaceId, document.text, this.settings.settle);
       return {
         status: 202,
         body: { policyStatus: written.policyStatus, revisionId: written.revisionId },
@@ -284,6 +302,23 @@ export class AmpService {
       );
     }
     return policy;
+  }
+
+  /** AMP asks IAM for each AWS principal, and IAM does not know one it has not propagated yet. */
+  private checkPrincipalsValid(statements: readonly Statement[]): void {
+    for (const statement of statements) {
+      const principal = statement.Principal;
+      if (principal === null || typeof principal !== "object" || Array.isArray(principal)) continue;
+      for (const arn of valuesOf((principal as Statement).AWS)) {
+        if (typeof arn === "string" && !this.state.principalValid(arn)) {
+          throw validationError(
+            `Invalid principal in policy: "AWS":"${arn}"`,
+            "FIELD_VALIDATION_FAILED",
+            "policyDocument",
+          );
+        }
+      }
+    }
   }
 
   /** A write needs an ACTIVE policy (or none) and, when a revision is named, that revision to be current. */
@@ -426,8 +461,11 @@ function queryInteger(
   return value;
 }
 
-/** AMP's checks on a policy document: present, within the size limit, JSON, with a Statement. */
-function validPolicyDocument(value: unknown, maxBytes: number): string {
+/**
+ * AMP's checks on a policy document: present, within the size limit, JSON, with a Statement, granting only
+ * Prometheus-compatible actions.
+ */
+function validPolicyDocument(value: unknown, maxBytes: number): CheckedDocument {
   const refuse = (why: string) =>
     validationError(`policyDocument ${why}`, "FIELD_VALIDATION_FAILED", "policyDocument");
   if (typeof value !== "string" || value.length === 0)
@@ -448,5 +486,35 @@ function validPolicyDocument(value: unknown, maxBytes: number): string {
     ? statement.length > 0
     : statement !== null && typeof statement === "object";
   if (!hasStatement) throw refuse("must have a Statement: an object or a non-empty array of them.");
-  return value;
+  const statements = (Array.isArray(statement) ? statement : [statement]).filter(
+    (each): each is Statement => each !== null && typeof each === "object" && !Array.isArray(each),
+  );
+  checkActions(statements);
+  return { text: value, statements };
+}
+
+/**
+ * AMP's API reference says actions other than the five "will be ignored", but a public test of the real
+ * service (Classmethod's engineering blog, January 2026) found them refused, `*` included: a double that
+ * accepted them would pass a policy here that AWS refuses.
+ */
+function checkActions(statements: readonly Statement[]): void {
+  for (const statement of statements) {
+    for (const action of [...valuesOf(statement.Action), ...valuesOf(statement.NotAction)]) {
+      if (typeof action === "string" && PROMETHEUS_COMPATIBLE_ACTIONS.has(action.toLowerCase())) continue;
+      const named = typeof action === "string" ? action : JSON.stringify(action);
+      throw validationError(
+        `Policy document contains unsupported action: ${named}. Only Prometheus-compatible actions are ` +
+          "supported.",
+        "FIELD_VALIDATION_FAILED",
+        "policyDocument",
+      );
+    }
+  }
+}
+
+/** A policy element's values: IAM allows one value or a list of them. */
+function valuesOf(element: unknown): readonly unknown[] {
+  if (element === undefined) return [];
+  return Array.isArray(element) ? element : [element];
 }

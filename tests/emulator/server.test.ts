@@ -51,6 +51,14 @@ function policyFor(workspace: WorkspaceView, actions: string[] = ["aps:RemoteWri
   });
 }
 
+/** A document of these statements, each an Allow on the workspace unless it says otherwise. */
+function documentOf(workspace: WorkspaceView, statements: Record<string, unknown>[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((statement) => ({ Effect: "Allow", Resource: workspace.arn, ...statement })),
+  });
+}
+
 /** A valid document of exactly `bytes` UTF-8 bytes. */
 function documentOfBytes(bytes: number): string {
   const frame = JSON.stringify({ Statement: [{ Sid: "" }] });
@@ -484,6 +492,61 @@ describe("AmpEmulator", () => {
       await put({ policyDocument: documentOfBytes(100) });
     });
 
+    it("refuses an action other than the five Prometheus-compatible ones, wildcards and typos included, and stores nothing", async () => {
+      const { revisionId } = await put();
+      for (const action of ["*", "aps:*", "aps:Get*", "aps:DeleteWorkspace", "aps:RemoteWrites"]) {
+        const message = `Policy document contains unsupported action: ${action}. Only Prometheus-compatible actions are supported.`;
+        const error: unknown = await expect(
+          put({ policyDocument: policyFor(workspace, ["aps:RemoteWrite", action]) }),
+        ).to.be.rejectedWith(ValidationException);
+        expect(error).to.deep.include({
+          name: "ValidationException",
+          message,
+          reason: "FIELD_VALIDATION_FAILED",
+          fieldList: [{ name: "policyDocument", message }],
+        });
+        expect(error).to.have.nested.property("$metadata.httpStatusCode", 400);
+      }
+      expect(emulator.policyOf(workspace.workspaceId)?.revisionId).to.equal(revisionId);
+    });
+
+    it("checks NotAction as it checks Action, in every statement, and an action given as a string", async () => {
+      const refused: [Record<string, unknown>[], string][] = [
+        [[{ Principal: "*", NotAction: "aps:DeleteWorkspace" }], "aps:DeleteWorkspace"],
+        [
+          [
+            { Principal: "*", Action: "aps:QueryMetrics" },
+            { Principal: "*", NotAction: ["aps:GetSeries", "aps:ListWorkspaces"] },
+          ],
+          "aps:ListWorkspaces",
+        ],
+        [[{ Principal: "*", Action: "*" }], "*"],
+      ];
+      for (const [statements, action] of refused) {
+        await expect(put({ policyDocument: documentOf(workspace, statements) })).to.be.rejectedWith(
+          ValidationException,
+          `Policy document contains unsupported action: ${action}. Only Prometheus-compatible actions are supported.`,
+        );
+      }
+      expect(emulator.policyOf(workspace.workspaceId)).to.equal(undefined);
+    });
+
+    it("accepts the five Prometheus-compatible actions, in any case, as Action or as NotAction", async () => {
+      const compatible = [
+        "aps:RemoteWrite",
+        "aps:QueryMetrics",
+        "aps:GetSeries",
+        "aps:GetLabels",
+        "aps:GetMetricMetadata",
+      ];
+      await put({ policyDocument: policyFor(workspace, compatible) });
+      await put({
+        policyDocument: policyFor(workspace, ["APS:REMOTEWRITE", "aps:querymetrics", "Aps:getSeries"]),
+      });
+      await put({ policyDocument: documentOf(workspace, [{ Principal: "*", NotAction: compatible }]) });
+      expect(emulator.policyOf(workspace.workspaceId)?.policyDocument).to.include("NotAction");
+    });
+
     it("a put to a workspace that does not exist is a ResourceNotFoundException", async () => {
       await expect(put({ workspaceId: "ws-missing" }))
         .to.be.rejectedWith(ResourceNotFoundException)
@@ -497,6 +560,61 @@ describe("AmpEmulator", () => {
         ValidationException,
         /clientToken/,
       );
+    });
+  });
+
+  describe("IAM propagation", () => {
+    const newRole = "arn:aws:iam::111122223333:role/new";
+    const invalid = `Invalid principal in policy: "AWS":"${newRole}"`;
+    const naming = (principal: Record<string, unknown>) =>
+      put({ policyDocument: documentOf(workspace, [{ Principal: principal, Action: "aps:RemoteWrite" }]) });
+
+    it("principalValidAfter(arn, ms): a put naming the principal is a ValidationException until ms have passed, then succeeds", async () => {
+      emulator.principalValidAfter(newRole, 1000);
+      now += 999;
+      const error: unknown = await expect(naming({ AWS: newRole })).to.be.rejectedWith(ValidationException);
+      expect(error).to.deep.include({
+        name: "ValidationException",
+        message: invalid,
+        reason: "FIELD_VALIDATION_FAILED",
+        fieldList: [{ name: "policyDocument", message: invalid }],
+      });
+      expect(error).to.have.nested.property("$metadata.httpStatusCode", 400);
+      expect(emulator.policyOf(workspace.workspaceId)).to.equal(undefined);
+
+      now += 1;
+      const written = await naming({ AWS: newRole });
+      expect(emulator.policyOf(workspace.workspaceId)?.revisionId).to.equal(written.revisionId);
+    });
+
+    it("finds the principal in a list of Principal.AWS and in any statement; other principals are valid at once", async () => {
+      emulator.principalValidAfter(newRole, 1000);
+      const document = documentOf(workspace, [
+        { Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "aps:QueryMetrics" },
+        { Principal: { AWS: ["210987654321", newRole] }, Action: "aps:RemoteWrite" },
+      ]);
+      await expect(put({ policyDocument: document })).to.be.rejectedWith(ValidationException, invalid);
+      await naming({ AWS: ["arn:aws:iam::210987654321:root", "arn:aws:iam::111122223333:role/old"] });
+    });
+
+    it("a put refused while its principal propagates goes through with the same client token afterwards", async () => {
+      emulator.principalValidAfter(newRole, 500);
+      const request = {
+        policyDocument: documentOf(workspace, [{ Principal: { AWS: newRole }, Action: "aps:RemoteWrite" }]),
+        clientToken: "token-iam",
+        revisionId: "NO_POLICY",
+      };
+      await expect(put(request)).to.be.rejectedWith(ValidationException, invalid);
+      now += 500;
+      const written = await put(request);
+      expect(written.policyStatus).to.equal("CREATING");
+    });
+
+    it("reset forgets the principals still propagating", async () => {
+      emulator.principalValidAfter(newRole, 1000);
+      emulator.reset();
+      workspace = emulator.createWorkspace("main");
+      await naming({ AWS: newRole });
     });
   });
 

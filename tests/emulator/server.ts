@@ -175,6 +175,15 @@ export class AmpEmulator {
     this.state.removeWorkspace(workspaceId);
   }
 
+  /**
+   * A principal made moments ago, which IAM has not propagated yet: until `ms` have passed on the emulator's
+   * clock, PutResourcePolicy refuses a document that names it in a statement's Principal.AWS with AMP's
+   * ValidationException `Invalid principal in policy: "AWS":"ARN"`. Principals never named here are valid.
+   */
+  principalValidAfter(principalArn: string, ms: number): void {
+    this.state.addPropagatingPrincipal(principalArn, ms);
+  }
+
   /** A workspace's policy as stored, with its status as of now; undefined when it has none. */
   policyOf(workspaceId: string): PolicyView | undefined {
     return this.state.policy(workspaceId);
@@ -186,8 +195,9 @@ export class AmpEmulator {
   }
 
   /**
-   * Forgets every workspace, policy, client token and log entry, switches faults off, and puts the
-   * settings (settle times, reformatting, size limit, signature check) back to those given at start.
+   * Forgets every workspace, policy, propagating principal, client token and log entry, switches faults off,
+   * and puts the settings (settle times, reformatting, size limit, signature check) back to those given at
+   * start.
    */
   reset(): void {
     this.state.clear();

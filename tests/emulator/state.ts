@@ -1,4 +1,7 @@
-/** The emulator's in-memory AMP: workspaces and their resource policies, each status computed from time. */
+/**
+ * The emulator's in-memory AMP: workspaces and their resource policies, each status computed from time, and
+ * the IAM principals AMP cannot resolve yet.
+ */
 import { randomUUID } from "node:crypto";
 
 /** How long each transition takes, in milliseconds; 0 settles at once. */
@@ -87,6 +90,8 @@ function statusAt<Phase extends string>(
 export class AmpState {
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly policies = new Map<string, PolicyRecord>();
+  /** When each principal still propagating through IAM becomes valid; a principal not here is valid. */
+  private readonly principalsValidFrom = new Map<string, number>();
 
   constructor(
     readonly region: string,
@@ -172,9 +177,20 @@ export class AmpState {
     this.policies.delete(workspaceId);
   }
 
+  /** A principal that a policy can name only once `settleMs` have passed. */
+  addPropagatingPrincipal(principalArn: string, settleMs: number): void {
+    this.principalsValidFrom.set(principalArn, this.clock() + settleMs);
+  }
+
+  principalValid(principalArn: string): boolean {
+    const validFrom = this.principalsValidFrom.get(principalArn);
+    return validFrom === undefined || this.clock() >= validFrom;
+  }
+
   clear(): void {
     this.workspaces.clear();
     this.policies.clear();
+    this.principalsValidFrom.clear();
   }
 
   private transition<Phase extends string>(
