@@ -1,7 +1,8 @@
 /**
  * fast-check generators of valid policy documents, with the rewrites that keep their meaning and the edits
- * that change it. Documents come from a model whose lists are sets of distinct identities, so an edit
- * of the model is known to change what the document grants.
+ * that change it. Documents come from a model whose lists are sets of distinct identities (actions, which
+ * are the five AMP takes in any case, distinct ignoring case), so an edit of the model is known to change
+ * what the document grants.
  */
 import fc from "fast-check";
 import { type Json, WORKSPACE_ARN } from "./documents";
@@ -14,15 +15,13 @@ export type Pick = (n: number) => number;
 const ACCOUNTS = ["111122223333", "123456789012", "444455556666"];
 const ROLES = ["arn:aws:iam::123456789012:role/writer", "arn:aws:iam::444455556666:role/grafana"];
 const SERVICES = ["grafana.amazonaws.com", "aps.amazonaws.com"];
+/** The five actions AMP takes, as AWS spells them: AMP refuses every other action and every wildcard. */
 const ACTIONS = [
   "aps:RemoteWrite",
   "aps:QueryMetrics",
   "aps:GetSeries",
   "aps:GetLabels",
   "aps:GetMetricMetadata",
-  "aps:CreateWorkspace",
-  "aps:Get*",
-  "aps:*",
 ];
 const RESOURCES = [
   WORKSPACE_ARN,
@@ -72,6 +71,33 @@ export interface DocumentModel {
   statements: StatementModel[];
 }
 
+/** Actions that name the same one, as IAM compares action names in any case. */
+function sameAction(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Some case of a text: each letter upper-case where its flag says so. */
+function casedAs(text: string, upper: readonly boolean[]): string {
+  return [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join("");
+}
+
+/** One of the five: mostly as AWS spells it, else in lower, upper or mixed case, which IAM reads alike. */
+const action: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.constantFrom(...ACTIONS), weight: 3 },
+  { arbitrary: fc.constantFrom(...ACTIONS).map((a) => a.toLowerCase()), weight: 1 },
+  { arbitrary: fc.constantFrom(...ACTIONS).map((a) => a.toUpperCase()), weight: 1 },
+  {
+    arbitrary: fc
+      .constantFrom(...ACTIONS)
+      .chain((a) =>
+        fc
+          .array(fc.boolean(), { minLength: a.length, maxLength: a.length })
+          .map((upper) => casedAs(a, upper)),
+      ),
+    weight: 1,
+  },
+);
+
 const awsPrincipal: fc.Arbitrary<AwsPrincipalModel> = fc.record({
   identity: fc.constantFrom(...ACCOUNTS, ...ROLES, "*"),
   asRootArn: fc.boolean(),
@@ -98,7 +124,7 @@ const statementModel: fc.Arbitrary<Omit<StatementModel, "sid">> = fc.record({
     { arbitrary: principalObject, weight: 4 },
   ),
   negateAction: fc.boolean(),
-  actions: fc.uniqueArray(fc.constantFrom(...ACTIONS), { minLength: 1, maxLength: 4 }),
+  actions: fc.uniqueArray(action, { minLength: 1, maxLength: 4, selector: (a) => a.toLowerCase() }),
   resources: fc.uniqueArray(fc.constantFrom(...RESOURCES), { minLength: 1, maxLength: 2 }),
   condition: fc.option(condition, { nil: undefined }),
 });
@@ -121,7 +147,7 @@ function meaningOf(statement: Omit<StatementModel, "sid">): string {
     statement.negatePrincipal,
     principal,
     statement.negateAction,
-    [...statement.actions].sort(),
+    statement.actions.map((a) => a.toLowerCase()).sort(),
     [...statement.resources].sort(),
     condition ?? null,
   ]);
@@ -514,8 +540,10 @@ export const MEANING_CHANGING_EDITS: Edit[] = [
     name: "adding an action",
     apply: (model, pick) =>
       editStatement(model, pick, (s) => {
-        const actions = plusOne(s.actions, ACTIONS, pick, (a, b) => a.toLowerCase() === b.toLowerCase());
-        return actions && { ...s, actions };
+        const actions = plusOne(s.actions, ACTIONS, pick, sameAction);
+        if (!actions) return undefined;
+        const added = actions[actions.length - 1];
+        return { ...s, actions: [...s.actions, pick(2) === 0 ? added : randomCase(added, pick)] };
       }),
   },
   {

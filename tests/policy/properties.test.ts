@@ -1,6 +1,14 @@
-/** Properties of canonicalize and equivalent over generated documents, rewritten and edited. */
+/** Properties of canonicalize, equivalent and the access summaries over generated documents, rewritten and edited. */
 
-import { canonicalize, equivalent, summarizeAccessChange, validatePolicyDocument } from "@awsamp/core/policy";
+import {
+  accessOf,
+  canonicalize,
+  equivalent,
+  grantsOf,
+  PROMETHEUS_COMPATIBLE_ACTIONS,
+  summarizeAccessChange,
+  validatePolicyDocument,
+} from "@awsamp/core/policy";
 import { expect } from "chai";
 import fc from "fast-check";
 import {
@@ -49,6 +57,27 @@ describe("policy equivalence properties", () => {
       }),
       RUNS,
     );
+  });
+
+  it("generates each of the five actions, as AWS spells it and in other cases, in Action and in NotAction", () => {
+    const seen = new Set<string>();
+    for (const model of fc.sample(documentModel, { seed: 42, numRuns: 500 })) {
+      for (const statement of model.statements) {
+        const element = statement.negateAction ? "NotAction" : "Action";
+        for (const action of statement.actions) {
+          const spelling = (PROMETHEUS_COMPATIBLE_ACTIONS as readonly string[]).includes(action)
+            ? "as AWS"
+            : "other";
+          seen.add(`${element} ${action.toLowerCase()} ${spelling}`);
+        }
+      }
+    }
+    const expected = ["Action", "NotAction"].flatMap((element) =>
+      PROMETHEUS_COMPATIBLE_ACTIONS.flatMap((action) =>
+        ["as AWS", "other"].map((spelling) => `${element} ${action.toLowerCase()} ${spelling}`),
+      ),
+    );
+    expect([...seen]).to.have.members(expected);
   });
 
   for (const rewrite of MEANING_PRESERVING_REWRITES) {
@@ -137,6 +166,44 @@ describe("policy equivalence properties", () => {
         const canonical = canonicalize(text);
         expect(equivalent(JSON.parse(canonical), text)).to.equal(true);
         expect(validatePolicyDocument(canonical).ok).to.equal(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it("gives accessOf one entry for each principal and action grantsOf gives, holding each of their grants", () => {
+    fc.assert(
+      fc.property(documentModel, (model) => {
+        const text = JSON.stringify(render(model));
+        const grants = grantsOf(text);
+        const keyOf = (grant: (typeof grants)[number]) => `${grant.principal} ${grant.action}`;
+        const access = accessOf(text);
+        expect(Object.keys(access)).to.have.members([...new Set(grants.map(keyOf))]);
+        for (const [key, value] of Object.entries(access)) {
+          const effects = grants.filter((grant) => keyOf(grant) === key).map((grant) => grant.effect);
+          expect(
+            value.split("; ").map((part) => part.split(" ")[0]),
+            key,
+          ).to.deep.equal(effects);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  // Not the rewrite of account IDs as root ARNs and back: where only root ARNs name a document's partition,
+  // its IDs alone no longer do, and accessOf, reading one document, takes them to be in aws.
+  it("gives the same access for a document and any rewrite of it that keeps the ARNs as they are", () => {
+    const rewrites = MEANING_PRESERVING_REWRITES.filter(
+      (r) => r.name !== "writing account IDs as root ARNs and back",
+    );
+    expect(rewrites).to.have.length(MEANING_PRESERVING_REWRITES.length - 1);
+    fc.assert(
+      fc.property(documentModel, fc.gen(), (model, g) => {
+        const pick = pickerOf(g);
+        const document = render(model);
+        const chosen = someRewrites(pick).filter((rewrite) => rewrites.includes(rewrite));
+        expect(accessOf(rewritten(document, chosen, pick))).to.deep.equal(accessOf(JSON.stringify(document)));
       }),
       RUNS,
     );

@@ -1,6 +1,6 @@
-/** summarizeAccessChange: the grants a preview shows reviewers, added and removed. */
+/** summarizeAccessChange, grantsOf and accessOf: the grants a preview shows reviewers, and what changes. */
 
-import { type Grant, grantsOf, summarizeAccessChange } from "@awsamp/core/policy";
+import { accessOf, type Grant, grantsOf, summarizeAccessChange } from "@awsamp/core/policy";
 import { expect } from "chai";
 import { documentText, type Json, statement, WORKSPACE_ARN } from "./documents";
 
@@ -217,5 +217,175 @@ describe("grantsOf", () => {
         conditional: false,
       },
     ]);
+  });
+});
+
+describe("accessOf", () => {
+  const ORG = { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } };
+
+  it("maps each principal and action a new document grants to its effect", () => {
+    const text = doc(
+      statement({
+        Principal: { AWS: ["111122223333", OTHER_ROOT] },
+        Action: ["aps:RemoteWrite", "aps:QueryMetrics"],
+      }),
+      statement({ Sid: "Grafana", Principal: { Service: "grafana.amazonaws.com" }, Action: "aps:GetLabels" }),
+      statement({ Sid: "NoWrites", Effect: "Deny", Principal: { AWS: OTHER_ROOT }, Action: "aps:GetSeries" }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`${ROOT} aps:QueryMetrics`]: "allow",
+      [`${ROOT} aps:RemoteWrite`]: "allow",
+      [`${OTHER_ROOT} aps:QueryMetrics`]: "allow",
+      [`${OTHER_ROOT} aps:RemoteWrite`]: "allow",
+      [`${OTHER_ROOT} aps:GetSeries`]: "deny",
+      "service:grafana.amazonaws.com aps:GetLabels": "allow",
+    });
+  });
+
+  it("reads a document object as it reads the same document's text", () => {
+    const object = JSON.parse(doc(writer, statement({ Sid: "Read", Action: "aps:QueryMetrics" })));
+    expect(accessOf(object)).to.deep.equal({
+      [`${ROOT} aps:QueryMetrics`]: "allow",
+      [`${ROOT} aps:RemoteWrite`]: "allow",
+    });
+  });
+
+  it("is empty for no document, text that is not JSON, and JSON that is not a policy", () => {
+    for (const document of [undefined, "", "{", "[]", '{"Statement": 5}']) {
+      expect(accessOf(document), String(document)).to.deep.equal({});
+    }
+  });
+
+  it("marks a grant under a Condition as with conditions, whatever the condition", () => {
+    const text = doc(
+      statement({ Action: "aps:RemoteWrite", Condition: { Bool: { "aws:SecureTransport": true } } }),
+      statement({ Sid: "Read", Action: "aps:QueryMetrics", Condition: ORG }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`${ROOT} aps:QueryMetrics`]: "allow (with conditions)",
+      [`${ROOT} aps:RemoteWrite`]: "allow (with conditions)",
+    });
+  });
+
+  it("treats an empty Condition as none", () => {
+    expect(accessOf(doc({ ...writer, Condition: {} }))).to.deep.equal({
+      [`${ROOT} aps:RemoteWrite`]: "allow",
+    });
+  });
+
+  it('marks "*" and {"AWS": "*"} as anyone, before any conditions', () => {
+    const text = doc(
+      statement({ Principal: "*", Action: "aps:QueryMetrics" }),
+      statement({ Sid: "Org", Principal: { AWS: "*" }, Action: "aps:GetSeries", Condition: ORG }),
+      statement({ Sid: "DenyAnyone", Effect: "Deny", Principal: "*", Action: "aps:RemoteWrite" }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      "* aps:QueryMetrics": "allow (anyone)",
+      "* aps:RemoteWrite": "deny (anyone)",
+      "aws:* aps:GetSeries": "allow (anyone) (with conditions)",
+    });
+  });
+
+  it("names NotPrincipal's grantees as everyone except those it lists", () => {
+    const text = doc(
+      statement({
+        Principal: undefined,
+        NotPrincipal: { AWS: [OTHER_ROOT, "111122223333"] },
+        Action: "aps:GetLabels",
+      }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`everyone except ${ROOT}, ${OTHER_ROOT} aps:GetLabels`]: "allow",
+    });
+  });
+
+  it('joins with "; " what two statements give one principal and action, allow before deny, unconditional first', () => {
+    const text = doc(
+      statement({ Sid: "Deny", Effect: "Deny", Action: "aps:RemoteWrite", Condition: ORG }),
+      statement({ Sid: "Conditional", Action: "aps:RemoteWrite", Condition: ORG }),
+      statement({ Sid: "Plain", Action: ["aps:RemoteWrite", "aps:QueryMetrics"] }),
+      statement({ Sid: "DenyPlain", Effect: "Deny", Action: "aps:RemoteWrite" }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`${ROOT} aps:QueryMetrics`]: "allow",
+      [`${ROOT} aps:RemoteWrite`]: "allow; allow (with conditions); deny; deny (with conditions)",
+    });
+  });
+
+  it("says a grant once however many statements and spellings give it", () => {
+    const text = doc(
+      statement({ Action: ["aps:RemoteWrite", "APS:remotewrite"] }),
+      statement({ Sid: "Again", Principal: { AWS: ROOT }, Action: "aps:remoteWrite" }),
+    );
+    expect(accessOf(text)).to.deep.equal({ [`${ROOT} aps:RemoteWrite`]: "allow" });
+  });
+
+  it("expands NotAction over the five, in Allow and in Deny", () => {
+    const text = doc(
+      statement({ Action: undefined, NotAction: ["aps:RemoteWrite", "aps:QueryMetrics"] }),
+      statement({
+        Sid: "Deny",
+        Effect: "Deny",
+        Principal: { AWS: OTHER_ROOT },
+        Action: undefined,
+        NotAction: "aps:GetLabels",
+      }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`${ROOT} aps:GetLabels`]: "allow",
+      [`${ROOT} aps:GetMetricMetadata`]: "allow",
+      [`${ROOT} aps:GetSeries`]: "allow",
+      [`${OTHER_ROOT} aps:GetMetricMetadata`]: "deny",
+      [`${OTHER_ROOT} aps:GetSeries`]: "deny",
+      [`${OTHER_ROOT} aps:QueryMetrics`]: "deny",
+      [`${OTHER_ROOT} aps:RemoteWrite`]: "deny",
+    });
+  });
+
+  it("expands the wildcards of a document validation would refuse over the five they cover, in Action and NotAction", () => {
+    const text = doc(
+      statement({ Action: "aps:Get*" }),
+      statement({
+        Sid: "Deny",
+        Effect: "Deny",
+        Principal: { AWS: OTHER_ROOT },
+        Action: undefined,
+        NotAction: "aps:*Metadata",
+      }),
+    );
+    expect(accessOf(text)).to.deep.equal({
+      [`${ROOT} aps:GetLabels`]: "allow",
+      [`${ROOT} aps:GetMetricMetadata`]: "allow",
+      [`${ROOT} aps:GetSeries`]: "allow",
+      [`${OTHER_ROOT} aps:GetLabels`]: "deny",
+      [`${OTHER_ROOT} aps:GetSeries`]: "deny",
+      [`${OTHER_ROOT} aps:QueryMetrics`]: "deny",
+      [`${OTHER_ROOT} aps:RemoteWrite`]: "deny",
+    });
+  });
+
+  it("gives nothing for the actions outside the five, nor for a statement that names no principal", () => {
+    const text = doc(
+      statement({ Action: ["aps:CreateWorkspace", "s3:GetObject"] }),
+      statement({ Sid: "Nobody", Principal: undefined, Action: "aps:QueryMetrics" }),
+    );
+    expect(accessOf(text)).to.deep.equal({});
+  });
+
+  it("writes account IDs as root ARNs in the partition grantsOf gives them", () => {
+    const chinaArn = WORKSPACE_ARN.replace("arn:aws:", "arn:aws-cn:");
+    expect(accessOf(doc(statement({ Resource: chinaArn })))).to.deep.equal({
+      "arn:aws-cn:iam::111122223333:root aps:RemoteWrite": "allow",
+    });
+    const govRole = "arn:aws-us-gov:iam::444455556666:role/writer";
+    expect(
+      accessOf(doc(statement({ Principal: { AWS: ["111122223333", govRole] }, Resource: "*" }))),
+    ).to.deep.equal({
+      "arn:aws-us-gov:iam::111122223333:root aps:RemoteWrite": "allow",
+      [`${govRole} aps:RemoteWrite`]: "allow",
+    });
+    expect(accessOf(doc(statement({ Resource: "*" })))).to.deep.equal({
+      "arn:aws:iam::111122223333:root aps:RemoteWrite": "allow",
+    });
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isRecord } from "./walk";
 
-/** The actions a workspace's resource policy can grant; AMP accepts others and ignores them. */
+/** The actions a workspace's resource policy can grant; AMP refuses a policy that names any other (ampActions.ts). */
 export const PROMETHEUS_COMPATIBLE_ACTIONS = [
   "aps:RemoteWrite",
   "aps:QueryMetrics",

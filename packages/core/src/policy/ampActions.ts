@@ -5,7 +5,7 @@
  * (Classmethod's engineering blog, January 2026: `aws amp put-resource-policy`) found a policy with a
  * non-compatible action refused, and one with `*` refused too. So every other action, every wildcard and
  * every misspelling is an error here: a preview stops what the apply would fail on, and a policy never grants
- * less than it says. README.md ("Actions AMP takes") says how to tell us if AWS accepts more.
+ * less than it says. README.md (What a reviewer sees, "Actions AMP takes") says how to tell us if AWS accepts more.
  */
 import {
   closestName,
@@ -59,11 +59,17 @@ function wildcardProblem(pattern: string, path: string, element: string): Policy
 }
 
 /**
- * The action an author most likely meant by one IAM does not know: a Prometheus-compatible one first, then
- * the service's nearest action, then the nearest service's. Undefined for an action IAM knows (a real but
- * non-compatible one) or where nothing is near.
+ * The Prometheus-compatible action an author most likely meant by one IAM does not know (`aps:RemoteWrites`,
+ * `apss:RemoteWrite`). Undefined for an action IAM knows, and where the nearest name is not one of the five:
+ * suggesting an action AMP refuses too would only lead to the next error.
  */
 function likeliestActionMeant(action: string): string | undefined {
+  const meant = nearestActionName(action);
+  return meant ? prometheusActionNamed(meant) : undefined;
+}
+
+/** The nearest real action to one IAM does not know: in its service, else in the nearest service. */
+function nearestActionName(action: string): string | undefined {
   const split = splitAction(action);
   if (!split) return undefined;
   const serviceKnown = iamServiceExists(split.service);

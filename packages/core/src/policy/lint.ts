@@ -11,7 +11,7 @@ import { validatePolicyDocument } from "./validate";
 import { hasKey, isRecord, type Located, statementsOf, stringsOf } from "./walk";
 
 const FIVE = listOf(PROMETHEUS_COMPATIBLE_ACTIONS, "and");
-const ONLY_FIVE = `the five Prometheus-compatible actions (${FIVE}), the only ones AMP honours`;
+const ONLY_FIVE = `the five Prometheus-compatible actions (${FIVE}), the only ones AMP takes`;
 
 /**
  * Checks a document the way a provider's Check does: validation, then (where it passes) the lint.

@@ -19,7 +19,7 @@ const PRINCIPAL_PREFIXES: Record<string, string> = {
 /**
  * How access changes from one document to another, for reviewers of a preview: the grants only the new
  * document has (added) and only the old one has (removed), with a line for each. Either side may be absent
- * (a create or a delete). Only the five Prometheus-compatible actions count, as AMP ignores the others;
+ * (a create or a delete). Only the five Prometheus-compatible actions count, as AMP takes no others;
  * wildcards and NotAction are expanded over them. A statement with a Condition gives conditional grants,
  * so a change of its condition values alone shows no line. Text that is not JSON grants nothing.
  *
