@@ -55,11 +55,17 @@ export async function startDynamicSession(emulator: AmpEmulator): Promise<Plugin
   return session;
 }
 
-/** The `__provider` input a program's dynamic ResourcePolicy registers: the provider's serialized code. */
+/**
+ * The `__provider` input a program's dynamic ResourcePolicy named `policy` registers: the provider's
+ * serialized code, which carries the resource's URN, dynamicUrn("policy").
+ */
 export async function serializedProvider(): Promise<string> {
-  const run = await runProgram(() => {
-    new dynamic.ResourcePolicy("policy", { workspaceId: "ws-serialized", policyDocument: "{}" });
-  });
+  const run = await runProgram(
+    () => {
+      new dynamic.ResourcePolicy("policy", { workspaceId: "ws-serialized", policyDocument: "{}" });
+    },
+    { project: "awsamp-test" },
+  );
   const provider = onlyOfType(run, DYNAMIC_TYPE).inputs.__provider;
   if (typeof provider !== "string") throw new Error("the dynamic ResourcePolicy registered no __provider");
   return provider;

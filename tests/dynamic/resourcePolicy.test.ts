@@ -24,6 +24,9 @@ import { dynamicInputs, dynamicUrn, serializedProvider, startDynamicSession } fr
 
 const URN = dynamicUrn("policy");
 
+/** What documentFor grants by default, as the computed `access` property holds it. */
+const ACCESS = { "arn:aws:iam::210987654321:root aps:RemoteWrite": "allow" };
+
 function documentFor(
   workspaceArn: string,
   principal = "arn:aws:iam::210987654321:root",
@@ -90,12 +93,12 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
     return propertiesOf(response.getProperties());
   }
 
-  it("check accepts a valid policy and hands back the inputs as they were", async () => {
+  it("check accepts a valid policy and hands back the inputs as they were, with the access it grants", async () => {
     const news = inputs();
     const response = await session.plugin.check(checkRequest({ urn: URN, news }));
 
     expect(response.getFailuresList()).to.deep.equal([]);
-    expect(propertiesOf(response.getInputs())).to.deep.equal(news);
+    expect(propertiesOf(response.getInputs())).to.deep.equal({ ...news, access: ACCESS });
   });
 
   it("check refuses a malformed document, naming the JSON path of each problem", async () => {
@@ -114,21 +117,35 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
       checkRequest({ urn: URN, news: inputs({ policyDocument: document }) }),
     );
 
-    const failures = response
-      .getFailuresList()
-      .map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
-    expect(failures).to.have.length.greaterThan(0);
-    expect(failures.every((failure) => failure.property === "policyDocument")).to.equal(true);
-    expect(failures.map((failure) => failure.reason)).to.satisfy((reasons: string[]) =>
-      reasons.some((reason) => reason.startsWith("$.Statement[0].Effect: ")),
+    const reasons = response.getFailuresList().map((failure) => failure.getReason());
+    expect(reasons).to.have.length.greaterThan(0);
+    expect(reasons.every((reason) => reason.startsWith("policyDocument "))).to.equal(true);
+    expect(reasons).to.satisfy((all: string[]) =>
+      all.some((reason) => reason.startsWith("policyDocument $.Statement[0].Effect: ")),
     );
+  });
+
+  it("check says a lint warning under the URN its provider carries, naming the resource, and once", async () => {
+    // Another account than the workspace's: the KMS reminder, a warning that stays a warning.
+    const document = documentFor(workspaceArn, "arn:aws:iam::999988887777:root");
+    session.engine.clear();
+
+    await session.plugin.check(checkRequest({ urn: URN, news: inputs({ policyDocument: document }) }));
+    await session.plugin.check(checkRequest({ urn: URN, news: inputs({ policyDocument: document }) }));
+
+    const warnings = session.engine.lines.filter((line) => line.severity === "warning");
+    expect(warnings.map((line) => line.urn)).to.deep.equal([URN]);
+    expect(warnings[0]?.message).to.match(/^policy: policyDocument \$\.Statement\[0\]\.Principal\.AWS: /);
+    expect(warnings[0]?.message).to.include("999988887777").and.include("KMS");
   });
 
   it("check refuses a missing workspaceId and lets values a preview does not know yet through", async () => {
     const missing = await session.plugin.check(
       checkRequest({ urn: URN, news: { __provider: provider, policyDocument: documentFor(workspaceArn) } }),
     );
-    expect(missing.getFailuresList().map((failure) => failure.getProperty())).to.deep.equal(["workspaceId"]);
+    expect(missing.getFailuresList().map((failure) => failure.getReason())).to.satisfy(
+      (reasons: string[]) => reasons.length === 1 && reasons[0]?.startsWith("workspaceId "),
+    );
 
     const unknown = await session.plugin.check(
       checkRequest({
@@ -151,6 +168,7 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
       policyStatus: "ACTIVE",
       revisionId: emulator.policyOf(workspaceId)?.revisionId,
       region: emulator.region,
+      access: ACCESS,
     });
     expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(documentFor(workspaceArn));
   });
@@ -254,6 +272,7 @@ describe("dynamic ResourcePolicy (pulumi-resource-pulumi-nodejs)", function () {
       workspaceId,
       policyDocument: state.policyDocument,
       region: emulator.region,
+      access: ACCESS,
     });
 
     const changed = documentFor(workspaceArn, "arn:aws:iam::999999999999:root");

@@ -56,4 +56,34 @@ describe("end to end: the dynamic provider", function () {
     expect(emulator.policyOf(workspace.workspaceId)).to.equal(undefined);
     expect((await project.exportStack()).deployment.resources ?? []).to.deep.equal([]);
   });
+
+  it("says a lint warning under the resource, once per command: in preview --json with its URN, once in all of up", async () => {
+    const name = "awsamp-dynamic-warnings";
+    const warned = await e2e.project({
+      name,
+      program: "dynamic",
+      pluginPath: false,
+      packages: ["@awsamp/dynamic", "@pulumi/pulumi", "typescript"],
+    });
+    const target = emulator.createWorkspace("warnings");
+    // Another account than the workspace's: the KMS reminder, a warning that stays a warning.
+    await warned.config({
+      workspaceId: target.workspaceId,
+      policyDocument: policyDocument(target.arn, { principal: "arn:aws:iam::999988887777:root" }),
+    });
+    const urn = `urn:pulumi:test::${name}::${DYNAMIC_TYPE}::policy`;
+    const reminder = "this grants to account 999988887777";
+
+    const preview = await warned.preview();
+    const warnings = (preview.diagnostics ?? []).filter((diagnostic) => diagnostic.severity === "warning");
+    expect(warnings.map((warning) => warning.urn)).to.deep.equal([urn]);
+    expect(warnings[0]?.message).to.include(reminder).and.not.include("ResourcePolicy: ");
+
+    // `pulumi up` starts the dynamic-provider process twice, for its preview and for its update. The --diff
+    // display prints each diagnostic the engine gets once; the default one repeats it in progress rows.
+    const up = await warned.must(["up", "--yes", "--diff"]);
+    const output = up.stdout + up.stderr;
+    expect(output.split(reminder).length - 1, output).to.equal(1);
+    expect(output).to.not.include("warning: ResourcePolicy: ");
+  });
 });

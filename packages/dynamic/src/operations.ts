@@ -1,6 +1,6 @@
 /**
  * The dynamic provider's calls, translated to the core's resource and back: pulumi.dynamic's plain values
- * become fields, the core's warnings and access summaries go to the engine's log, a partial write keeps its
+ * become fields, the core's warnings go to the engine's log under the resource, a partial write keeps its
  * state. Nothing is decided here. Only the dynamic-provider process loads this module (through
  * resourcePolicyProvider), so programs never load the AWS SDK for it.
  */
@@ -11,7 +11,7 @@ import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsam
 import type { Field, Fields } from "@awsamp/core/fields";
 import { providerRegionOf } from "@awsamp/core/identifiers";
 import * as resource from "@awsamp/core/resource";
-import { saidOnceInProcess } from "@awsamp/core/saidOnce";
+import { type SaidOnce, saidOnceInPulumiCommand } from "@awsamp/core/saidOnce";
 import type { ResourcePolicyState } from "@awsamp/core/types";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -23,13 +23,17 @@ export type Properties = Record<string, unknown>;
 /** The dynamic provider's own input: the serialized provider, which is not the resource's. */
 const PROVIDER_KEY = "__provider";
 
+/**
+ * Checks the inputs of the resource `urn` (which its provider carries, as pulumi.dynamic tells it none) and
+ * says the lint warnings under it, once per `pulumi` command.
+ */
 export async function check(
+  urn: string,
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const checked = resource.check({ urn: "", said, olds: fieldsOf(olds), news: fieldsOf(news) });
-  // pulumi.dynamic gives no URN, so the lines show on the stack rather than under the resource.
-  for (const line of checked.warnings) await engineLog().warning("", `ResourcePolicy: ${line}`);
+  const checked = await resource.check({ urn, said: said(), olds: fieldsOf(olds), news: fieldsOf(news) });
+  for (const line of checked.warnings) await engineLog().warning(urn, line);
   const inputs: Properties = { ...news };
   for (const [key, field] of Object.entries(checked.rewritten)) inputs[key] = valueOfField(field);
   return { inputs, failures: checked.failures };
@@ -45,7 +49,6 @@ export async function diff(
     news: fieldsOf(news),
     providerRegion: providerRegionOf(config.region),
   });
-  for (const line of diffed.accessChange) await engineLog().info("", `ResourcePolicy: ${line}`);
   return {
     changes: Object.keys(diffed.detailedDiff).length > 0,
     replaces: diffed.replaces,
@@ -132,11 +135,23 @@ function fieldOfValue(value: unknown): Field {
   return { kind: "object", entries, secret: false };
 }
 
-/** A string or unknown field the core made (such as a document's JSON text) as pulumi.dynamic's value. */
+/** A field the core made (a document's JSON text, the access it grants) as pulumi.dynamic's value. */
 function valueOfField(field: Field): unknown {
-  if (field.kind === "string") return field.value;
-  if (field.kind === "unknown") return pulumi.runtime.unknownValue;
-  throw new Error(`the core rewrote an input as ${field.kind}, which only strings and unknowns may be`);
+  switch (field.kind) {
+    case "absent":
+      return undefined;
+    case "unknown":
+      return pulumi.runtime.unknownValue;
+    case "string":
+    case "other":
+      return field.value;
+    case "list":
+      return field.items.map(valueOfField);
+    case "object":
+      return Object.fromEntries(
+        Object.entries(field.entries).map(([key, entry]) => [key, valueOfField(entry)]),
+      );
+  }
 }
 
 /** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */
@@ -187,8 +202,17 @@ function withKeptState(error: unknown, properties: Properties): unknown {
   });
 }
 
-/** The dynamic-provider process runs under a shell, not as the CLI's child, so it remembers within itself. */
-const said = saidOnceInProcess();
+let memory: SaidOnce | undefined;
+
+/**
+ * What this `pulumi` command has said: the CLI starts a dynamic-provider process for the preview and another
+ * for the update of one `pulumi up`, each under a shell, so the memory is the CLI ancestor's. Found at the
+ * first check, so loading this module reads nothing.
+ */
+function said(): SaidOnce {
+  memory ??= saidOnceInPulumiCommand();
+  return memory;
+}
 
 let log: EngineLog | undefined;
 

@@ -1,7 +1,14 @@
 /** The dynamic ResourcePolicy: the same resource as the plugin's, for programs that do not install the plugin. */
 import * as pulumi from "@pulumi/pulumi";
 import { type PolicyDocument, policyDocumentJson } from "./policyDocumentInput";
-import { resourcePolicyProvider } from "./resourcePolicyProvider";
+import { resourcePolicyProviderFor } from "./resourcePolicyProvider";
+
+/** The module and type pulumi.dynamic.Resource is given; it registers `pulumi-nodejs:dynamic/MODULE:TYPE`. */
+const MODULE = "awsamp";
+const TYPE = "ResourcePolicy";
+
+/** The type token the resource is registered under, as its URN and `pulumi stack export` show it. */
+export const DYNAMIC_TYPE = `pulumi-nodejs:dynamic/${MODULE}:${TYPE}`;
 
 /** The set of arguments for constructing a dynamic ResourcePolicy; as awsamp.ResourcePolicy's. */
 export interface ResourcePolicyArgs {
@@ -58,6 +65,14 @@ export class ResourcePolicy extends pulumi.dynamic.Resource {
       revisionId: undefined,
       workspaceId: args.workspaceId,
     };
-    super(resourcePolicyProvider, name, properties, opts, "awsamp", "ResourcePolicy");
+    // The engine assigns the URN only once the inputs, the serialized provider among them, are registered,
+    // so the provider gets the one the engine will assign, computed as the SDK computes it.
+    const urn = pulumi.createUrn(name, DYNAMIC_TYPE, opts?.parent);
+    super(resourcePolicyProviderFor(promiseOf(urn)), name, properties, opts, MODULE, TYPE);
   }
+}
+
+/** An Output's value as a promise, which Pulumi's closure serialization resolves into the provider's code. */
+function promiseOf(output: pulumi.Output<string>): Promise<string> {
+  return new Promise((resolve) => output.apply(resolve));
 }

@@ -7,8 +7,15 @@ import type { Properties } from "./operations";
 /** This package's name; the dynamic-provider process loads the operations from it. */
 export const DYNAMIC_PACKAGE = "@awsamp/dynamic";
 
-/** The provider, and the client configuration its `configure` read from the stack config. */
+/** The provider of one resource, and the client configuration its `configure` read from the stack config. */
 export interface ResourcePolicyProvider extends pulumi.dynamic.ResourceProvider<Properties, Properties> {
+  /**
+   * The URN of the resource this provider serves, which pulumi.dynamic does not tell a provider: its lines
+   * go to the engine's log under it. A promise in the program, since a parent's URN is known only once the
+   * parent is registered; Pulumi's serialization waits for it and writes the string it resolved to, so in
+   * the dynamic-provider process it is that string. Read it with `await`, which takes either.
+   */
+  readonly urn: string | Promise<string>;
   clientConfig: AmpClientConfig;
 }
 
@@ -25,26 +32,38 @@ function loadOperations(): Operations {
   return dynamic.operations();
 }
 
-/** The one provider every dynamic ResourcePolicy registers, so Pulumi serializes it once per program. */
-export const resourcePolicyProvider: ResourcePolicyProvider = {
-  clientConfig: {},
-  async configure(request) {
-    this.clientConfig = loadOperations().ampClientConfigFrom(request.config);
-  },
-  check: (olds, news) => loadOperations().check(olds, news),
-  async diff(_id, olds, news) {
-    return loadOperations().diff(this.clientConfig, olds, news);
-  },
-  async create(inputs) {
-    return loadOperations().create(this.clientConfig, inputs);
-  },
-  async read(id, properties) {
-    return loadOperations().read(this.clientConfig, id, properties);
-  },
-  async update(id, olds, news) {
-    return loadOperations().update(this.clientConfig, id, olds, news);
-  },
-  async delete(id, properties) {
-    await loadOperations().remove(this.clientConfig, id, properties);
-  },
-};
+/**
+ * A provider for the resource whose URN is `urn`. Each resource has its own, so Pulumi serializes one per
+ * resource; the methods read the URN from `this`, as the configuration, so nothing else is captured.
+ *
+ * @example
+ * const urn = pulumi.createUrn(name, "pulumi-nodejs:dynamic/awsamp:ResourcePolicy", opts?.parent);
+ * super(resourcePolicyProviderFor(new Promise((resolve) => urn.apply(resolve))), name, properties, opts, …);
+ */
+export function resourcePolicyProviderFor(urn: Promise<string>): ResourcePolicyProvider {
+  return {
+    urn,
+    clientConfig: {},
+    async configure(request) {
+      this.clientConfig = loadOperations().ampClientConfigFrom(request.config);
+    },
+    async check(olds, news) {
+      return loadOperations().check(await this.urn, olds, news);
+    },
+    async diff(_id, olds, news) {
+      return loadOperations().diff(this.clientConfig, olds, news);
+    },
+    async create(inputs) {
+      return loadOperations().create(this.clientConfig, inputs);
+    },
+    async read(id, properties) {
+      return loadOperations().read(this.clientConfig, id, properties);
+    },
+    async update(id, olds, news) {
+      return loadOperations().update(this.clientConfig, id, olds, news);
+    },
+    async delete(id, properties) {
+      await loadOperations().remove(this.clientConfig, id, properties);
+    },
+  };
+}
