@@ -3,7 +3,7 @@
  * name on stdout (plain and `--diff` previews, up, refresh, import) and in `--json`; Check's errors one
  * short line each, quoting nothing of a secret document.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import type { AmpEmulator } from "../emulator/server";
@@ -45,10 +45,40 @@ function documentOf(workspaceArn: string, readers: { grafana?: boolean; central?
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** Where the captured outputs go, for the README (`REVIEWER_VIEW_OUT=dir`); unset, nothing is written. */
-async function keep(name: string, text: string): Promise<void> {
-  const dir = process.env.REVIEWER_VIEW_OUT;
-  if (dir) await writeFile(path.join(dir, name), text);
+const README = path.resolve(__dirname, "../../../README.md");
+
+/**
+ * README.md's "What a reviewer sees" shows the CLI's output as this suite captures it, between
+ * `<!-- captured: NAME -->` and the end of the fenced block after it, with the parts that differ from run to
+ * run (IDs, the provider's URN) made fixed. The spec fails when the README says something the CLI no longer
+ * prints; `AWSAMP_UPDATE_README=1` writes the captured output into it instead.
+ */
+async function expectReadmeShows(name: string, block: string): Promise<void> {
+  const text = await readFile(README, "utf8");
+  const marker = `<!-- captured: ${name} -->\n\`\`\`text\n`;
+  const start = text.indexOf(marker);
+  expect(start, `README.md has a ${marker.trim()} block`).to.be.greaterThan(-1);
+  const from = start + marker.length;
+  // From the newline before the closing fence, so an empty block ends where it starts.
+  const end = text.indexOf("\n```", from - 1);
+  const captured = stable(block);
+  if (process.env.AWSAMP_UPDATE_README === "1") {
+    await writeFile(README, `${text.slice(0, from)}${captured}${text.slice(end)}`);
+    return;
+  }
+  expect(text.slice(from, end), `README.md's ${name} block (AWSAMP_UPDATE_README=1 rewrites it)`).to.equal(
+    captured,
+  );
+}
+
+/** A block of output with what changes between runs fixed: workspace and revision IDs, the provider's line. */
+function stable(block: string): string {
+  return block
+    .split("\n")
+    .filter((line) => !line.includes("[provider="))
+    .join("\n")
+    .replace(/ws-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "ws-12345678-90ab-cdef-1234-567890abcdef")
+    .trimEnd();
 }
 
 /** The block of stdout that the engine prints for one resource, from its header line to the next blank line. */
@@ -58,7 +88,7 @@ function resourceBlock(stdout: string, name: string): string {
   if (urnLine < 1) return "";
   let start = urnLine;
   while (start > 0 && !/awsamp:index:ResourcePolicy: \(/.test(lines[start] ?? "")) start--;
-  const end = lines.findIndex((line, index) => index > start && line.trim() === "");
+  const end = lines.findIndex((line, index) => index > urnLine && (line.trim() === "" || /^\S/.test(line)));
   return lines.slice(start, end < 0 ? undefined : end).join("\n");
 }
 
@@ -82,7 +112,6 @@ describe("end to end: what a reviewer sees", function () {
 
   it("up shows the access a new policy grants under the resource, on stdout", async () => {
     const up = await project.must(["up", "--yes", "--diff"]);
-    await keep("up.txt", up.stdout);
     const block = resourceBlock(up.stdout, "policy");
     expect(block).to.match(/\+ awsamp:index:ResourcePolicy: \(create\)/);
     expect(block).to.match(/access\s*: \{/);
@@ -93,8 +122,8 @@ describe("end to end: what a reviewer sees", function () {
   it("preview --diff shows the grants a change adds and removes under the resource, on stdout and in --json", async () => {
     await project.config({ policyDocument: documentOf(workspace.arn, { central: true }) });
     const preview = await project.must(["preview", "--diff"]);
-    await keep("preview-diff.txt", preview.stdout);
     const block = resourceBlock(preview.stdout, "policy");
+    await expectReadmeShows("preview --diff", block);
     expect(block).to.match(/~ access\s*:/);
     expect(block).to.match(new RegExp(`\\+ ${CENTRAL} aps:QueryMetrics\\s*: "allow"`));
     expect(block).to.match(new RegExp(`- service:${GRAFANA} aps:QueryMetrics\\s*: "allow"`));
@@ -113,9 +142,9 @@ describe("end to end: what a reviewer sees", function () {
     await project.config({ policyDocument: documentOf(workspace.arn, { grafana: true }) });
     emulator.putPolicyOutOfBand(workspace.workspaceId, documentOf(workspace.arn, { central: true }));
     const refresh = await project.must(["refresh", "--yes", "--diff"]);
-    await keep("refresh.txt", refresh.stdout);
     const [, refreshed] = refresh.stdout.split(/^Refreshing \(test\):$/m);
     const block = resourceBlock(refreshed ?? "", "policy");
+    await expectReadmeShows("refresh --diff", block);
     expect(block).to.match(new RegExp(`\\+ ${CENTRAL} aps:QueryMetrics\\s*: "allow"`));
     expect(block).to.match(new RegExp(`- service:${GRAFANA} aps:QueryMetrics\\s*: "allow"`));
     // The engine's own diff of the document points the same way: the Principal went from Grafana to CENTRAL.
@@ -135,7 +164,6 @@ describe("end to end: what a reviewer sees", function () {
       "--protect=false",
       "--diff",
     ]);
-    await keep("import.txt", imported.stdout);
     const block = resourceBlock(imported.stdout, "adopted");
     expect(block).to.match(/= awsamp:index:ResourcePolicy: \(import\)/);
     expect(block).to.match(new RegExp(`service:${GRAFANA} aps:QueryMetrics\\s*: "allow"`));
