@@ -86,4 +86,15 @@ describe("end to end: the dynamic provider", function () {
     expect(output.split(reminder).length - 1, output).to.equal(1);
     expect(output).to.not.include("warning: ResourcePolicy: ");
   });
+
+  it("fails the preview of a policy on a workspace that does not exist, as the plugin does", async () => {
+    const missing = "ws-00000000-0000-4000-8000-00000000000d";
+    await project.config({
+      workspaceId: missing,
+      policyDocument: policyDocument(workspace.arn.replace(workspace.workspaceId, missing)),
+    });
+    const result = await project.mustFail(["preview"]);
+    expect(result.stdout + result.stderr).to.include(`workspaceId: workspace ${missing} does not exist`);
+    await project.config({ workspaceId: workspace.workspaceId, policyDocument: document });
+  });
 });

@@ -46,3 +46,11 @@ function staticCredentials(
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
+
+/**
+ * Whether a preview looks up the workspace a policy is first put on, as the plugin does: unless stack config
+ * `awsamp:skipWorkspaceCheck` is true, for previews that must not reach AWS.
+ */
+export function checksWorkspacesFrom(config: pulumi.dynamic.Config): boolean {
+  return config.get(`${CONFIG_NAMESPACE}:skipWorkspaceCheck`) !== "true";
+}

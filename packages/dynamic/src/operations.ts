@@ -15,7 +15,7 @@ import { type SaidOnce, saidOnceInPulumiCommand } from "@awsamp/core/saidOnce";
 import type { ResourcePolicyState } from "@awsamp/core/types";
 import * as pulumi from "@pulumi/pulumi";
 
-export { ampClientConfigFrom } from "./config";
+export { ampClientConfigFrom, checksWorkspacesFrom } from "./config";
 
 /** Properties as the engine passes them: a program's inputs or a resource's state, plus `__provider`. */
 export type Properties = Record<string, unknown>;
@@ -28,11 +28,16 @@ const PROVIDER_KEY = "__provider";
  * says the lint warnings under it, once per `pulumi` command.
  */
 export async function check(
+  config: AmpClientConfig | undefined,
   urn: string,
   olds: Properties,
   news: Properties,
 ): Promise<pulumi.dynamic.CheckResult<Properties>> {
-  const checked = await resource.check({ urn, said: said(), olds: fieldsOf(olds), news: fieldsOf(news) });
+  const request = { urn, said: said(), olds: fieldsOf(olds), news: fieldsOf(news) };
+  // Without a configuration (skipWorkspaceCheck), the workspace is not looked up.
+  const checked = config
+    ? await withContext(config, (aws) => resource.check({ ...request, aws }))
+    : await resource.check(request);
   for (const line of checked.warnings) await engineLog().warning(urn, line);
   const inputs: Properties = { ...news };
   for (const [key, field] of Object.entries(checked.rewritten)) inputs[key] = valueOfField(field);

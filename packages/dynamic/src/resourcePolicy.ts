@@ -39,6 +39,11 @@ export interface ResourcePolicyArgs {
  * });
  */
 export class ResourcePolicy extends pulumi.dynamic.Resource {
+  /**
+   * What the policy grants: one entry per principal and Prometheus-compatible action, valued allow or deny;
+   * previews show its change.
+   */
+  declare public readonly access: pulumi.Output<Record<string, string>>;
   /** The policy document as JSON. */
   declare public readonly policyDocument: pulumi.Output<string>;
   /** The status of the policy: CREATING, ACTIVE, UPDATING or DELETING. */
@@ -59,6 +64,7 @@ export class ResourcePolicy extends pulumi.dynamic.Resource {
     }
     const properties = {
       acceptedWarnings: args.acceptedWarnings,
+      access: undefined,
       policyDocument: policyDocumentJson(args.policyDocument),
       policyStatus: undefined,
       region: args.region,

@@ -17,6 +17,8 @@ export interface ResourcePolicyProvider extends pulumi.dynamic.ResourceProvider<
    */
   readonly urn: string | Promise<string>;
   clientConfig: AmpClientConfig;
+  /** False where stack config `awsamp:skipWorkspaceCheck` is true: Check then looks up no workspace. */
+  checksWorkspaces: boolean;
 }
 
 type Operations = typeof import("./operations");
@@ -44,11 +46,14 @@ export function resourcePolicyProviderFor(urn: Promise<string>): ResourcePolicyP
   return {
     urn,
     clientConfig: {},
+    checksWorkspaces: true,
     async configure(request) {
       this.clientConfig = loadOperations().ampClientConfigFrom(request.config);
+      this.checksWorkspaces = loadOperations().checksWorkspacesFrom(request.config);
     },
     async check(olds, news) {
-      return loadOperations().check(await this.urn, olds, news);
+      const config = this.checksWorkspaces ? this.clientConfig : undefined;
+      return loadOperations().check(config, await this.urn, olds, news);
     },
     async diff(_id, olds, news) {
       return loadOperations().diff(this.clientConfig, olds, news);
