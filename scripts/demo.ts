@@ -183,6 +183,21 @@ async function previewDiff(
   console.log(
     `  ${replaces.length ? "+-" : "~"} awsamp:index:ResourcePolicy basic ${replaces.length ? "replace" : "update"}: ${kinds.join(", ")}`,
   );
+  // The engine shows the change of `access` between the state and the checked inputs; so does the demo.
+  const before = accessMapOf(olds.access);
+  const after = accessMapOf(news.access);
+  for (const grant of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    if (before[grant] === after[grant]) continue;
+    if (before[grant] !== undefined) console.log(`      - ${grant}: ${before[grant]}`);
+    if (after[grant] !== undefined) console.log(`      + ${grant}: ${after[grant]}`);
+  }
+}
+
+function accessMapOf(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
 }
 
 interface EngineLinePrinter {
@@ -244,7 +259,8 @@ async function demoWithCli(
   const step = async (project: PulumiProject, args: string[]) => {
     console.log(`\n$ pulumi ${args.join(" ")}${project === second ? "    # the second stack" : ""}`);
     const result = await project.must(args);
-    // The diff display writes the plugin's lines (the access a change grants) to stderr, ahead of the diff.
+    // The diff display writes diagnostics (warnings) to stderr, ahead of the diff; the access a change grants
+    // is in the diff itself, on stdout.
     process.stdout.write(result.stderr + result.stdout);
   };
   try {
