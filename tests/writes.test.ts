@@ -1,13 +1,22 @@
 /** @awsamp/core writes: puts and deletes guarded by a revision, and the retries while AMP settles. */
 import type { AmpClient } from "@aws-sdk/client-amp";
-import { deleteResourcePolicy, updateResourcePolicy } from "@awsamp/core";
 import {
+  createResourcePolicy,
+  deleteResourcePolicy,
+  type OperationOptions,
+  updateResourcePolicy,
+  type WaitProgress,
+} from "@awsamp/core";
+import {
+  AwsRequestError,
   PartialWriteError,
   PolicyConflictError,
+  PrincipalNotPropagatedError,
   WaitAbortedError,
   WriteRefusedError,
 } from "@awsamp/core/errors";
 import type { ResourcePolicyState } from "@awsamp/core/types";
+import { DEFAULT_PRINCIPAL_PROPAGATION } from "@awsamp/core/writes";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
 import type { AmpEmulator } from "./emulator/server";
@@ -139,5 +148,184 @@ describe("writes", () => {
     emulator.faults.clear();
     expect(updated.policyStatus).to.equal("ACTIVE");
     expect(emulator.policyOf(workspaceId)?.revisionId).to.equal(updated.revisionId);
+  });
+
+  describe("a put naming a principal IAM has not propagated yet", () => {
+    const newRole = "arn:aws:iam::111122223333:role/new";
+    /** Tries again within milliseconds, so these specs run in well under a second. */
+    const propagating: OperationOptions = {
+      ...fast,
+      principalPropagation: { maxWaitSeconds: 5, minDelaySeconds: 0.02, maxDelaySeconds: 0.08 },
+    };
+    const naming = (principal: string, actions = ["aps:RemoteWrite"]) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: workspaceArn },
+        ],
+      });
+    const puts = () => emulator.log.entries.filter((entry) => entry.operation === "PutResourcePolicy");
+    const principalRefusals = (progress: readonly WaitProgress[]) =>
+      progress.filter((seen) => seen.target === "principal propagated");
+
+    it("create: tries the put again, each time with NO_POLICY and a fresh client token, until IAM knows the principal, reporting progress meanwhile", async () => {
+      emulator.principalValidAfter(newRole, 300);
+      const progress: WaitProgress[] = [];
+
+      const state = await createResourcePolicy(
+        client,
+        { workspaceId, policyDocument: naming(newRole) },
+        { ...propagating, onProgress: (seen) => progress.push(seen) },
+      );
+
+      expect(state.policyStatus).to.equal("ACTIVE");
+      expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(naming(newRole));
+      const attempts = puts();
+      expect(attempts.length).to.be.greaterThan(2);
+      expect(attempts.slice(0, -1).map((entry) => entry.status)).to.satisfy((codes: number[]) =>
+        codes.every((code) => code === 400),
+      );
+      expect(attempts.map((entry) => entry.body?.revisionId)).to.satisfy((revisions: unknown[]) =>
+        revisions.every((revision) => revision === "NO_POLICY"),
+      );
+      expect(new Set(attempts.map((entry) => entry.body?.clientToken)).size).to.equal(attempts.length);
+      const refusals = principalRefusals(progress);
+      expect(refusals, "one progress report per refused put").to.have.length(attempts.length - 1);
+      expect(refusals[0]).to.deep.include({ workspaceId, status: "principal refused" });
+      const elapsed = refusals.map((seen) => seen.elapsedMs);
+      expect(elapsed).to.deep.equal([...elapsed].sort((a, b) => a - b));
+    });
+
+    it("update: tries the put again over the state's revision until IAM knows the principal", async () => {
+      const state = await created();
+      emulator.clearLog();
+      emulator.principalValidAfter(newRole, 200);
+
+      const updated = await updateResourcePolicy(
+        client,
+        state,
+        { workspaceId, policyDocument: naming(newRole) },
+        propagating,
+      );
+
+      expect(updated.revisionId).to.not.equal(state.revisionId);
+      expect(emulator.policyOf(workspaceId)?.policyDocument).to.equal(naming(newRole));
+      const attempts = puts();
+      expect(attempts.length).to.be.greaterThan(1);
+      expect(attempts.map((entry) => entry.body?.revisionId)).to.satisfy((revisions: unknown[]) =>
+        revisions.every((revision) => revision === state.revisionId),
+      );
+    });
+
+    it("with the defaults, tries again about a second after the first refusal", async function () {
+      this.timeout(5000);
+      emulator.principalValidAfter(newRole, 200);
+
+      await createResourcePolicy(client, { workspaceId, policyDocument: naming(newRole) }, fast);
+
+      const [first, second, ...more] = puts();
+      expect(more).to.be.empty;
+      expect((second?.at ?? 0) - (first?.at ?? 0)).to.be.within(900, 1500);
+      expect(DEFAULT_PRINCIPAL_PROPAGATION).to.deep.equal({
+        maxWaitSeconds: 120,
+        minDelaySeconds: 1,
+        maxDelaySeconds: 10,
+      });
+    });
+
+    it("fails after the bound with PrincipalNotPropagatedError: what was being done, AWS's refusal, and what to check; nothing written", async () => {
+      emulator.principalValidAfter(newRole, 60_000);
+      const options: OperationOptions = {
+        ...propagating,
+        principalPropagation: { maxWaitSeconds: 0.3, minDelaySeconds: 0.02, maxDelaySeconds: 0.08 },
+      };
+      const started = Date.now();
+
+      const create = createResourcePolicy(client, { workspaceId, policyDocument: naming(newRole) }, options);
+
+      await expect(create).to.be.rejectedWith(
+        PrincipalNotPropagatedError,
+        new RegExp(
+          `^putting the resource policy on workspace ${workspaceId}: AWS still refuses a principal after 0\\.[3-9]s: ` +
+            `ValidationException \\(HTTP 400\\): Invalid principal in policy: "AWS":"${newRole}"\\. ` +
+            "A principal must exist in IAM before a policy can name it; .*propagate.*otherwise check the ARN\\.$",
+        ),
+      );
+      expect(Date.now() - started).to.be.within(300, 1000);
+      expect(emulator.policyOf(workspaceId)).to.equal(undefined);
+    });
+
+    it("says how long it tried in minutes past a minute, as in `after 2m0s`", () => {
+      const refusal = new Error(`Invalid principal in policy: "AWS":"${newRole}"`);
+      refusal.name = "ValidationException";
+      const error = new PrincipalNotPropagatedError(
+        "putting the resource policy",
+        workspaceId,
+        120_400,
+        refusal,
+      );
+      expect(error.message).to.include(
+        `AWS still refuses a principal after 2m0s: ValidationException: Invalid`,
+      );
+      expect(error.cause).to.equal(refusal);
+    });
+
+    it("never tries past the operation's deadline", async () => {
+      emulator.principalValidAfter(newRole, 60_000);
+      const started = Date.now();
+
+      const create = createResourcePolicy(
+        client,
+        { workspaceId, policyDocument: naming(newRole) },
+        { ...fast, timeoutMs: 400 },
+      );
+
+      await expect(create).to.be.rejectedWith(PrincipalNotPropagatedError, /Invalid principal in policy/);
+      expect(Date.now() - started).to.be.within(350, 900);
+      expect(puts()).to.have.length(2);
+    });
+
+    it("stops promptly when the operation is aborted between attempts", async () => {
+      emulator.principalValidAfter(newRole, 60_000);
+      const abort = new AbortController();
+      const progress: WaitProgress[] = [];
+      const options: OperationOptions = {
+        ...fast,
+        signal: abort.signal,
+        onProgress: (seen) => {
+          progress.push(seen);
+          if (seen.target === "principal propagated") setTimeout(() => abort.abort(), 50);
+        },
+      };
+      const started = Date.now();
+
+      const create = createResourcePolicy(client, { workspaceId, policyDocument: naming(newRole) }, options);
+
+      await expect(create).to.be.rejectedWith(
+        WaitAbortedError,
+        /cancelled after .*Invalid principal in policy/,
+      );
+      expect(Date.now() - started).to.be.below(500);
+      expect(puts()).to.have.length(1);
+      expect(emulator.policyOf(workspaceId)).to.equal(undefined);
+    });
+
+    it("another ValidationException is not tried again", async () => {
+      emulator.maxPolicyDocumentBytes = 10;
+
+      const create = createResourcePolicy(
+        client,
+        { workspaceId, policyDocument: naming(newRole) },
+        propagating,
+      );
+
+      await expect(create).to.be.rejectedWith(
+        AwsRequestError,
+        new RegExp(
+          `^putting the resource policy on workspace ${workspaceId}: ValidationException .*bytes long`,
+        ),
+      );
+      expect(puts()).to.have.length(1);
+    });
   });
 });

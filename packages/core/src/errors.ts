@@ -89,6 +89,27 @@ export class WriteRefusedError extends AwsampError {
   }
 }
 
+/**
+ * AWS kept refusing a put because IAM does not know a principal the policy names, for as long as a new
+ * principal takes to propagate (or the operation's deadline allowed). Nothing was written.
+ */
+export class PrincipalNotPropagatedError extends AwsampError {
+  constructor(
+    action: string,
+    readonly workspaceId: string,
+    readonly waitedMs: number,
+    cause: unknown,
+  ) {
+    super(
+      `${action} on workspace ${workspaceId}: AWS still refuses a principal after ${formatDuration(waitedMs)}: ` +
+        `${describeCause(cause).replace(/\.$/, "")}. A principal must exist in IAM before a policy can name it; ` +
+        "if it was created in this program, IAM may need longer to propagate it (run the update again), " +
+        "otherwise check the ARN.",
+      { cause },
+    );
+  }
+}
+
 /** The workspace does not exist (or is not visible with these credentials in this region). */
 export class WorkspaceNotFoundError extends AwsampError {
   constructor(
@@ -182,4 +203,11 @@ function isMetadata(value: unknown): value is { httpStatusCode?: number } {
 
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** A duration as Go and Terraform print it once it reaches a minute (`2m0s`), in seconds below that. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return formatSeconds(ms);
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
 }

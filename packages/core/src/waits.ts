@@ -40,13 +40,20 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = { minDelaySeconds: 0.25, maxD
 /** What a wait waits for: the policy ACTIVE, or gone. */
 export type WaitTarget = "ACTIVE" | "deleted";
 
-/** One status seen while waiting, for progress lines. */
-export interface WaitProgress {
-  workspaceId: string;
-  target: WaitTarget;
-  status: string;
-  elapsedMs: number;
-}
+/**
+ * One status seen while waiting, for progress lines: a poll of the policy on its way to `target`, or a put
+ * AWS refused because IAM does not know a principal the policy names yet, tried again while IAM propagates
+ * it (writes.ts). `target` tells which.
+ */
+export type WaitProgress =
+  | { workspaceId: string; target: WaitTarget; status: string; elapsedMs: number }
+  | {
+      workspaceId: string;
+      target: "principal propagated";
+      status: "principal refused";
+      /** Since the first refused put of this write. */
+      elapsedMs: number;
+    };
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -57,6 +64,12 @@ export interface OperationOptions {
   /** Called with every status a wait sees. */
   onProgress?: (progress: WaitProgress) => void;
   poll?: PollSchedule;
+  /**
+   * How a put refused for a principal IAM does not know yet is tried again: for up to maxWaitSeconds (never
+   * past the deadline), after delays from minDelaySeconds doubling to maxDelaySeconds. Two minutes from 1 s
+   * to 10 s when absent (writes.ts's DEFAULT_PRINCIPAL_PROPAGATION).
+   */
+  principalPropagation?: { maxWaitSeconds: number; minDelaySeconds: number; maxDelaySeconds: number };
 }
 
 /** An operation's deadline, fixed when it starts. */

@@ -3,6 +3,7 @@
  * settles, and what a write whose answer was lost left behind.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AmpClient,
   DeleteResourcePolicyCommand,
@@ -17,6 +18,8 @@ import {
   PartialWriteError,
   PolicyAlreadyExistsError,
   PolicyConflictError,
+  PrincipalNotPropagatedError,
+  WaitAbortedError,
   WorkspaceNotFoundError,
   WriteRefusedError,
 } from "./errors";
@@ -27,11 +30,26 @@ import { type Deadline, type OperationOptions, waitResourcePolicyActive, waitWor
 /** How often a write refused while the policy or workspace settles is tried. */
 const MAX_SETTLING_ATTEMPTS = 5;
 
+/** How a put refused for a principal IAM does not know yet is tried again (OperationOptions). */
+export type PrincipalPropagation = NonNullable<OperationOptions["principalPropagation"]>;
+
+/**
+ * Two minutes, Terraform's IAM propagation timeout: long enough for a role created moments before the
+ * policy to become known; tried again first after 1 s, then after delays doubling to 10 s.
+ */
+export const DEFAULT_PRINCIPAL_PROPAGATION: PrincipalPropagation = {
+  maxWaitSeconds: 120,
+  minDelaySeconds: 1,
+  maxDelaySeconds: 10,
+};
+
 /** The revision ID that makes a put succeed only where the workspace has no policy yet. */
 const NO_POLICY = "NO_POLICY";
 
 const PUTTING = "putting the resource policy";
 const DELETING = "deleting the resource policy";
+/** What a put refused for its principals waits to become, in a cancelled wait's message. */
+const PRINCIPAL_ACCEPTED = "accepted once IAM knows its principals";
 
 /**
  * Puts a first policy (revision NO_POLICY). A conflict means a policy is there already, or the workspace
@@ -44,7 +62,9 @@ export async function putNewResourcePolicy(
   options: OperationOptions & { resourceName?: string },
 ): Promise<PutResourcePolicyCommandOutput> {
   const put = () =>
-    withAdoptedState(client, inputs, undefined, () => putRevision(client, inputs, NO_POLICY, options));
+    withAdoptedState(client, inputs, undefined, () =>
+      putRevision(client, inputs, NO_POLICY, deadline, options),
+    );
   try {
     return await put();
   } catch (error) {
@@ -79,7 +99,7 @@ export function putResourcePolicyOverRevision(
 ): Promise<PutResourcePolicyCommandOutput> {
   return withAdoptedState(client, news, olds.revisionId, () =>
     retryWhileSettling(client, olds, PUTTING, deadline, options, () =>
-      putRevision(client, news, olds.revisionId, options),
+      putRevision(client, news, olds.revisionId, deadline, options),
     ),
   );
 }
@@ -177,26 +197,86 @@ async function withAdoptedState<T>(
   }
 }
 
-/** One PutResourcePolicy with a fresh client token. A conflict is left for the caller to judge. */
+/**
+ * One PutResourcePolicy, tried again while IAM propagates a principal the policy names; every attempt keeps
+ * the revision guard, with a fresh client token (the attempt before was refused and wrote nothing, so there
+ * is nothing for its token to make idempotent). A conflict is left for the caller to judge.
+ */
 async function putRevision(
   client: AmpClient,
   inputs: ResourcePolicyInputs,
   revisionId: string,
+  deadline: Deadline,
   options: OperationOptions,
 ): Promise<PutResourcePolicyCommandOutput> {
   const { workspaceId, policyDocument } = inputs;
   try {
-    return await client.send(
-      new PutResourcePolicyCommand({ workspaceId, policyDocument, revisionId, clientToken: randomUUID() }),
-      { abortSignal: options.signal },
+    return await retryWhilePrincipalPropagates(workspaceId, deadline, options, () =>
+      client.send(
+        new PutResourcePolicyCommand({ workspaceId, policyDocument, revisionId, clientToken: randomUUID() }),
+        { abortSignal: options.signal },
+      ),
     );
   } catch (error) {
-    if (isWriteConflict(error)) throw error;
+    if (error instanceof AwsampError || isWriteConflict(error)) throw error;
     if (awsErrorName(error) === "ResourceNotFoundException") {
       throw new WorkspaceNotFoundError(PUTTING, workspaceId, { cause: error });
     }
     throw new AwsRequestError(PUTTING, workspaceId, error);
   }
+}
+
+/**
+ * Runs a put until AWS stops refusing it for a principal IAM does not know yet: a role or user created
+ * moments before takes a while to reach every IAM endpoint. Tried again after delays that double, up to the
+ * schedule's maxWaitSeconds and never past the deadline, the last attempt at that bound; the abort signal
+ * stops it between attempts.
+ */
+async function retryWhilePrincipalPropagates<T>(
+  workspaceId: string,
+  deadline: Deadline,
+  options: OperationOptions,
+  put: () => Promise<T>,
+): Promise<T> {
+  const schedule = options.principalPropagation ?? DEFAULT_PRINCIPAL_PROPAGATION;
+  const maxDelayMs = Math.max(schedule.minDelaySeconds, schedule.maxDelaySeconds) * 1000;
+  const started = Date.now();
+  const giveUpAt = started + Math.min(schedule.maxWaitSeconds * 1000, deadline.remainingMs());
+  let delayMs = schedule.minDelaySeconds * 1000;
+  for (;;) {
+    try {
+      return await put();
+    } catch (error) {
+      if (!isPrincipalNotYetKnown(error)) throw error;
+      const now = Date.now();
+      if (now >= giveUpAt) throw new PrincipalNotPropagatedError(PUTTING, workspaceId, now - started, error);
+      options.onProgress?.({
+        workspaceId,
+        target: "principal propagated",
+        status: "principal refused",
+        elapsedMs: now - started,
+      });
+      try {
+        await sleep(Math.min(delayMs, giveUpAt - now), undefined, { signal: options.signal });
+      } catch (slept) {
+        if (!options.signal?.aborted) throw slept;
+        const refused = `still refused (${error.message})`;
+        throw new WaitAbortedError(workspaceId, PRINCIPAL_ACCEPTED, refused, Date.now() - started);
+      }
+      delayMs = Math.min(delayMs * 2, maxDelayMs);
+    }
+  }
+}
+
+/**
+ * AWS's refusal of a principal IAM does not know (yet): `Invalid principal in policy: "AWS":"ARN"`. The one
+ * place the message is matched, not just the name: AMP has no exception of its own for it, and every other
+ * ValidationException (a malformed or refused document) must fail at once rather than be tried for minutes.
+ */
+function isPrincipalNotYetKnown(error: unknown): error is Error {
+  return (
+    error instanceof Error && error.name === "ValidationException" && /invalid principal/i.test(error.message)
+  );
 }
 
 function isWriteConflict(error: unknown): boolean {

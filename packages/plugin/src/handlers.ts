@@ -4,12 +4,13 @@
  * sent to the engine's log, a partial write as ErrorResourceInitFailed). Nothing is decided here.
  */
 
-import type { OperationOptions, ResourcePolicyInputs, ResourcePolicyState, WaitProgress } from "@awsamp/core";
+import type { OperationOptions, WaitProgress } from "@awsamp/core";
 import type { EngineLog } from "@awsamp/core/engineLog";
 import { PartialWriteError } from "@awsamp/core/errors";
 import type { Fields } from "@awsamp/core/fields";
 import type * as ResourceModule from "@awsamp/core/resource";
 import type { SaidOnce } from "@awsamp/core/saidOnce";
+import type { ResourcePolicyOutputs, ResourcePolicyReadInputs } from "@awsamp/core/types";
 import type { ProviderConfiguration } from "./config";
 import { ResourceInitFailedError } from "./errors";
 import type {
@@ -38,11 +39,13 @@ export interface HandlerContext {
 }
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
-  const checked = resource().check({
+  const checked = await resource().check({
     urn: request.urn,
     said: context.said,
     olds: fieldsOf(request.olds),
     news: fieldsOf(request.news),
+    ...(context.config.checksWorkspaces ? { aws: resourceContext(context) } : {}),
+    signal: context.signal,
   });
   for (const line of checked.warnings) await context.log.warning(request.urn, line);
   // Only what the core rewrote is encoded again; everything else goes back exactly as the engine sent it.
@@ -57,7 +60,6 @@ export async function diff(context: HandlerContext, request: DiffRequest): Promi
     news: fieldsOf(request.news),
     providerRegion: context.config.region,
   });
-  for (const line of diffed.accessChange) await context.log.info(request.urn, line);
   return { detailedDiff: diffed.detailedDiff, deleteBeforeReplace: diffed.deleteBeforeReplace };
 }
 
@@ -67,7 +69,7 @@ export async function create(context: HandlerContext, request: CreateRequest): P
   const secretKeys = secretKeysOf(request.properties);
   try {
     const created = await resource().create(resourceContext(context), {
-      name: resourceNameOf(request.urn),
+      name: resource().resourceNameOf(request.urn),
       inputs: fieldsOf(request.properties),
       options: operationOptions(context, request),
     });
@@ -131,35 +133,37 @@ function resourceContext(context: HandlerContext): ResourceModule.ResourceContex
   };
 }
 
-/** The resource's name: the last part of its URN (`urn:pulumi:STACK::PROJECT::TYPE::NAME`). */
-function resourceNameOf(urn: string): string {
-  return urn.split("::").pop() ?? urn;
-}
-
-/** The outputs a preview plans: the inputs as given, and what only AWS can tell as unknown. */
+/** The outputs a preview plans: the checked inputs (the access among them), and what only AWS can tell as unknown. */
 function plannedProperties(inputs: PropertyObject): PropertyObject {
   return { ...inputs, policyStatus: UNKNOWN, revisionId: UNKNOWN };
 }
 
 /** The state as outputs, with the properties that came in secret kept secret. */
-function propertiesOf(state: ResourcePolicyState, secretKeys: readonly string[]): PropertyObject {
+function propertiesOf(state: ResourcePolicyOutputs, secretKeys: readonly string[]): PropertyObject {
   const properties: PropertyObject = {
     workspaceId: state.workspaceId,
     policyDocument: state.policyDocument,
     policyStatus: state.policyStatus,
     revisionId: state.revisionId,
     ...(state.region ? { region: state.region } : {}),
+    access: state.access,
   };
-  return withSecrets(properties, secretKeys);
+  return withSecrets(properties, withAccess(secretKeys));
 }
 
-function inputsOf(inputs: ResourcePolicyInputs, secretKeys: readonly string[]): PropertyObject {
+function inputsOf(inputs: ResourcePolicyReadInputs, secretKeys: readonly string[]): PropertyObject {
   const properties: PropertyObject = {
     workspaceId: inputs.workspaceId,
     policyDocument: inputs.policyDocument,
     ...(inputs.region ? { region: inputs.region } : {}),
+    access: inputs.access,
   };
-  return withSecrets(properties, secretKeys);
+  return withSecrets(properties, withAccess(secretKeys));
+}
+
+/** The access is read from the document, so it is as secret as the document. */
+function withAccess(secretKeys: readonly string[]): readonly string[] {
+  return secretKeys.includes("policyDocument") ? [...secretKeys, "access"] : secretKeys;
 }
 
 /** The core's options for one operation: deadline, cancellation, and status lines to the engine. */
@@ -176,15 +180,32 @@ function operationOptions(
   };
 }
 
-/** A poll that saw the target ends the wait; only the polls before it are worth a status line. */
+/**
+ * A poll that saw the target ends the wait; only the polls before it are worth a status line. A principal
+ * refusal is only ever reported before the put is tried again, so it is always worth one.
+ */
 function stillWaiting(progress: WaitProgress): boolean {
-  return progress.target === "deleted" ? progress.status !== "gone" : progress.status !== progress.target;
+  switch (progress.target) {
+    case "principal propagated":
+      return true;
+    case "deleted":
+      return progress.status !== "gone";
+    default:
+      return progress.status !== progress.target;
+  }
 }
 
-/** "waiting for the resource policy on ws-… to become ACTIVE (UPDATING), 12s" */
+/**
+ * "waiting for the resource policy on ws-… to become ACTIVE (UPDATING), 12s", or, while a put is refused
+ * for a principal IAM does not know yet, "waiting for IAM to propagate a principal named in the resource
+ * policy on ws-…, 12s".
+ */
 export function statusLine(progress: WaitProgress): string {
-  const goal = progress.target === "deleted" ? "be deleted" : `become ${progress.target}`;
   const seconds = Math.floor(progress.elapsedMs / 1000);
+  if (progress.target === "principal propagated") {
+    return `waiting for IAM to propagate a principal named in the resource policy on ${progress.workspaceId}, ${seconds}s`;
+  }
+  const goal = progress.target === "deleted" ? "be deleted" : `become ${progress.target}`;
   return `waiting for the resource policy on ${progress.workspaceId} to ${goal} (${progress.status}), ${seconds}s`;
 }
 
@@ -194,7 +215,7 @@ function partialFailureOf(error: unknown, inputs: PropertyObject, secretKeys: re
   return new ResourceInitFailedError(
     error.message,
     error.state.workspaceId,
-    propertiesOf(error.state, secretKeys),
+    propertiesOf(resource().outputsOf(error.state), secretKeys),
     inputs,
   );
 }
