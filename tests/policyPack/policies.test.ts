@@ -4,6 +4,7 @@
  * cannot be had here, so no program can declare one through the CLI (tests/e2e/policyPack.test.ts does
  * awsamp's resources that way).
  */
+import { checkPolicyDocument } from "@awsamp/core/policy";
 import { expect } from "chai";
 import { type PackConfig, PolicyPackProcess, type Reported, UNKNOWN } from "../harness/policyPack";
 import {
@@ -44,6 +45,12 @@ function summary(reported: Reported[]): string[] {
   return reported.map(({ policyName, enforcementLevel }) => `${enforcementLevel} ${policyName}`).sort();
 }
 
+/** The violation's own line: @pulumi/policy puts the policy's description before it. */
+function violationOf(reported: Reported | undefined): string {
+  const message = reported?.message ?? "";
+  return message.slice(message.indexOf("\n") + 1);
+}
+
 describe("policy pack: the policies, through the pack's analyzer", function () {
   this.timeout(30_000);
   let pack: PolicyPackProcess;
@@ -71,7 +78,11 @@ describe("policy pack: the policies, through the pack's analyzer", function () {
       inputs(
         statement({ Sid: "Anyone", Principal: "*", Action: ["aps:QueryMetrics"] }),
         statement({ Sid: "Stranger", Principal: { AWS: "999988887777" }, Action: ["aps:GetLabels"] }),
-        statement({ Sid: "Grafana", Principal: { Service: "grafana.amazonaws.com" }, Action: "aps:*" }),
+        statement({
+          Sid: "Grafana",
+          Principal: { Service: "grafana.amazonaws.com" },
+          Action: ["aps:QueryMetrics", "aps:RemoteWrite"],
+        }),
         statement({
           Sid: "Partner",
           Principal: { AWS: PARTNER_ACCOUNT },
@@ -97,7 +108,7 @@ describe("policy pack: the policies, through the pack's analyzer", function () {
       'policyDocument $.Statement[1].Principal.AWS: "999988887777" is not an allowed account',
     );
     expect(byPolicy("prometheus-actions").join("\n")).to.include(
-      'policyDocument $.Statement[2].Action: "aps:*", which grants aps:RemoteWrite, gives write access to "grafana.amazonaws.com"',
+      'policyDocument $.Statement[2].Action[1]: "aps:RemoteWrite" gives write access to "grafana.amazonaws.com"',
     );
     expect(byPolicy("resource-is-workspace").join("\n")).to.include(
       'policyDocument $.Statement[3].Resource: Resource "*":',
@@ -114,6 +125,42 @@ describe("policy pack: the policies, through the pack's analyzer", function () {
     });
     expect(summary(reported)).to.deep.equal(["mandatory valid-policy-document"]);
     expect(reported[0]?.message).to.match(/policyDocument \$: .*JSON/);
+  });
+
+  it("reports an action AMP refuses as valid-policy-document only, with Check's message and JSON path", async () => {
+    // aws.amp.ResourcePolicy has no Check of awsamp's before AWS, so the pack is where these are caught.
+    const text = documentText(
+      statement({ Sid: "Wildcard", Action: ["aps:QueryMetrics", "aps:*"] }),
+      statement({ Sid: "Others", Action: ["aps:CreateWorkspace", "aps:QueryMetric"] }),
+    );
+    const check = checkPolicyDocument(text, { workspaceId: WORKSPACE_ID });
+    expect(check.errors.map(({ path }) => path)).to.deep.equal([
+      "$.Statement[0].Action[1]",
+      "$.Statement[1].Action[0]",
+      "$.Statement[1].Action[1]",
+    ]);
+    const expected = check.errors.map(({ path, message }) => `policyDocument ${path}: ${message}`);
+    for (const type of [AWS_TYPE, AWSAMP_TYPE]) {
+      const reported = await pack.analyze(type, { workspaceId: WORKSPACE_ID, policyDocument: text });
+      expect(summary(reported), type).to.deep.equal(Array(3).fill("mandatory valid-policy-document"));
+      expect(reported.map(violationOf).sort(), type).to.deep.equal([...expected].sort());
+    }
+    expect(expected[0]).to.match(
+      /^policyDocument \$\.Statement\[0\]\.Action\[1\]: "aps:\*" is a wildcard, which AMP refuses/,
+    );
+  });
+
+  it("reports a refused action at the level the config gives valid-policy-document", async () => {
+    await pack.configure({ ...CONFIG, "valid-policy-document": "advisory" });
+    try {
+      const reported = await pack.analyze(AWS_TYPE, inputs(statement({ Action: "aps:*" })));
+      expect(summary(reported)).to.deep.equal(["advisory valid-policy-document"]);
+      expect(violationOf(reported[0])).to.match(
+        /^policyDocument \$\.Statement\[0\]\.Action: "aps:\*" is a wildcard, which AMP refuses/,
+      );
+    } finally {
+      await pack.configure(CONFIG);
+    }
   });
 
   it("says once, at advisory level, that a document not known in preview waits for the update", async () => {

@@ -1,15 +1,19 @@
-/** The rule on what a policy grants: only Prometheus-compatible actions, the allowed ones, read-only where asked. */
+/**
+ * The rule on what a policy grants: only the actions the config allows, and no write to read-only principals.
+ * It reads only documents Check accepts, where every action is one of the five Prometheus-compatible ones
+ * named in full: any other action, a wildcard or a misspelling is Check's error, which valid-policy-document
+ * reports, so this rule never says it again.
+ */
 import {
   accountOfAwsPrincipal,
   hasKey,
   isAccountId,
   keyPath,
   listOf,
-  type PolicyCheck,
   type PolicyDocument,
   PROMETHEUS_COMPATIBLE_ACTIONS,
   type PrometheusCompatibleAction,
-  prometheusActionsMatching,
+  prometheusActionNamed,
   stringsOf,
 } from "@awsamp/core/policy";
 import type { PrometheusActionsConfig } from "./config";
@@ -21,32 +25,23 @@ const WRITE: PrometheusCompatibleAction = "aps:RemoteWrite";
 const READS = PROMETHEUS_COMPATIBLE_ACTIONS.filter((action) => action !== WRITE);
 
 /**
- * Every action of an Allow that is not one of the five Prometheus-compatible actions (with Check's "did you
- * mean"), that grants one the config does not allow, or that grants aps:RemoteWrite (by name, by a wildcard
- * or through NotAction) in a statement naming a read-only principal.
+ * In the Allow statements of a document Check accepts (PolicyCheck.document): every action the config does
+ * not allow, by name or through NotAction; every grant of aps:RemoteWrite in a statement naming a read-only
+ * principal; and every Allow with NotAction that grants none of the five.
  */
 export function prometheusActionViolations(
   document: PolicyDocument,
-  check: PolicyCheck,
   config: PrometheusActionsConfig,
 ): Violation[] {
-  const lint = new Map(check.warnings.map((warning) => [warning.path, warning.message]));
   return allowStatementsOf(document).flatMap((statement) => {
     const readOnly = statement.principals.filter((principal) => isReadOnly(principal, config));
-    return grantingElementsOf(statement).flatMap(({ what, path, action, grants }) => {
-      if (grants.length === 0) return [{ path, message: notPrometheusMessage(action, lint.get(path)) }];
+    return grantingElementsOf(statement).flatMap((element) => {
+      if (element.grants.length === 0) return [grantsNothingViolation(element)];
       const violations: Violation[] = [];
-      const disallowed = grants.filter((granted) => !config.allowedActions.includes(granted));
-      if (disallowed.length > 0) {
-        violations.push({
-          path,
-          message:
-            `${what} grants ${listOf(disallowed, "and")}, which ${disallowed.length > 1 ? "are" : "is"} not ` +
-            `among the allowed actions (${allowedList(config)}); remove it or add it to allowedActions in ${CONFIG}`,
-        });
-      }
-      if (readOnly.length > 0 && grants.includes(WRITE)) {
-        violations.push(readOnlyViolation(what, path, readOnly, statement));
+      const disallowed = element.grants.filter((granted) => !config.allowedActions.includes(granted));
+      if (disallowed.length > 0) violations.push(disallowedViolation(element, disallowed, config));
+      if (readOnly.length > 0 && element.grants.includes(WRITE)) {
+        violations.push(readOnlyViolation(element, readOnly, statement));
       }
       return violations;
     });
@@ -55,41 +50,57 @@ export function prometheusActionViolations(
 
 /** A part of a statement that grants actions: one value of its Action, or its NotAction as a whole. */
 interface GrantingElement {
-  /** How a message names it: `"aps:*"`, or `Allow with NotAction`. */
-  what: string;
   path: string;
-  /** The Action value; undefined for NotAction. */
-  action: string | undefined;
+  /** The Action value as written (its case may differ from the action's); undefined for NotAction. */
+  written: string | undefined;
   grants: readonly PrometheusCompatibleAction[];
 }
 
 function grantingElementsOf(statement: AllowStatement): GrantingElement[] {
-  const actions = stringsOf(statement.statement.Action, keyPath(statement.path, "Action")).map(
-    ({ value, path }) => ({
-      what: `"${value}"`,
-      path,
-      action: value,
-      grants: prometheusActionsMatching(value),
-    }),
+  // Check lets through only the five, named in full in any case, so each value grants the one it names.
+  const actions = stringsOf(statement.statement.Action, keyPath(statement.path, "Action")).flatMap(
+    ({ value, path }) => {
+      const action = prometheusActionNamed(value);
+      return action ? [{ path, written: value, grants: [action] }] : [];
+    },
   );
   if (!hasKey(statement.statement, "NotAction")) return actions;
   const path = keyPath(statement.path, "NotAction");
-  return [...actions, { what: "Allow with NotAction", path, action: undefined, grants: statement.access }];
+  return [...actions, { path, written: undefined, grants: statement.access }];
 }
 
-function notPrometheusMessage(value: string | undefined, lint: string | undefined): string {
-  if (value === undefined)
-    return "Allow with NotAction grants none of the five Prometheus-compatible actions";
-  // Check's own lint says why, with the action meant where it can tell.
-  return (
-    lint ??
-    `"${value}" is not one of the five Prometheus-compatible actions (${listOf(PROMETHEUS_COMPATIBLE_ACTIONS, "and")}); remove it`
-  );
+function grantsNothingViolation({ path }: GrantingElement): Violation {
+  return {
+    path,
+    message:
+      "Allow with NotAction grants none of the five Prometheus-compatible actions; list in Action the " +
+      "actions you mean, or remove the statement",
+  };
+}
+
+function disallowedViolation(
+  { path, written }: GrantingElement,
+  disallowed: readonly PrometheusCompatibleAction[],
+  config: PrometheusActionsConfig,
+): Violation {
+  const allowed = `not among the allowed actions (${allowedList(config)})`;
+  if (written !== undefined) {
+    return {
+      path,
+      message: `"${written}" is ${allowed}; remove it or add it to allowedActions in ${CONFIG}`,
+    };
+  }
+  const several = disallowed.length > 1;
+  return {
+    path,
+    message:
+      `Allow with NotAction grants ${listOf(disallowed, "and")}, which ${several ? "are" : "is"} ${allowed}; ` +
+      `list in Action the allowed actions you mean, or add ${several ? "them" : "it"} to allowedActions in ${CONFIG}`,
+  };
 }
 
 function readOnlyViolation(
-  what: string,
-  path: string,
+  { path, written }: GrantingElement,
   readOnly: PrincipalRef[],
   statement: AllowStatement,
 ): Violation {
@@ -98,11 +109,11 @@ function readOnlyViolation(
     "and",
   );
   const reads = READS.filter((action) => statement.access.includes(action));
+  const what = written === undefined ? `Allow with NotAction, which grants ${WRITE},` : `"${written}"`;
   return {
     path,
     message:
-      `${what === `"${WRITE}"` ? what : `${what}, which grants ${WRITE},`} gives write access to ${names}, ` +
-      `which may only read (readOnlyPrincipals in ${CONFIG}); ` +
+      `${what} gives write access to ${names}, which may only read (readOnlyPrincipals in ${CONFIG}); ` +
       `list only read actions${reads.length > 0 ? ` (${listOf(reads, "and")})` : ""}, or grant write in a ` +
       `statement of its own to another principal`,
   };

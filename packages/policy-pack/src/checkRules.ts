@@ -2,7 +2,11 @@
 import type { LintRule, PolicyCheck } from "@awsamp/core/policy";
 import type { Violation } from "./violation";
 
-/** What AMP (or the provider's Check) would refuse: JSON, structure, principals, actions, size. */
+/**
+ * What AMP would refuse, as awsamp's Check refuses it: JSON, structure, principals, size, and any action but
+ * the five Prometheus-compatible ones (a wildcard or a misspelling too). @pulumi/aws's resource has no such
+ * Check, so for it these errors are caught here or not before AWS refuses the apply.
+ */
 export function documentErrorViolations(check: PolicyCheck): Violation[] {
   return check.errors;
 }

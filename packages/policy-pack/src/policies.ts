@@ -38,7 +38,7 @@ const RULES: Rule[] = [
   {
     name: "valid-policy-document",
     description:
-      "The policy document is one AMP accepts: JSON, a statement structure IAM knows, real principals.",
+      "The policy document is one AMP accepts: JSON, a statement structure IAM knows, real principals, and only the five Prometheus-compatible actions.",
     enforcementLevel: "mandatory",
     saysUnknown: true,
     violations: documentErrorViolations,
@@ -62,11 +62,11 @@ const RULES: Rule[] = [
   {
     name: "prometheus-actions",
     description:
-      "Only the five Prometheus-compatible actions, only those allowed, and no write to read-only principals.",
+      "Only the Prometheus-compatible actions the config allows, and no write to read-only principals.",
     enforcementLevel: "advisory",
     configSchema: PROMETHEUS_ACTIONS_SCHEMA,
-    violations: ofDocument((document, check, args) =>
-      prometheusActionViolations(document, check, configOf(args, PROMETHEUS_ACTIONS_DEFAULTS)),
+    violations: ofDocument((document, _, args) =>
+      prometheusActionViolations(document, configOf(args, PROMETHEUS_ACTIONS_DEFAULTS)),
     ),
   },
   {

@@ -110,7 +110,7 @@ function organizationConditionOf(condition: unknown, path: string): Organization
 }
 
 function accessOf(statement: Record<string, unknown>): PrometheusCompatibleAction[] {
-  // The core's summary already expands wildcards and NotAction; one anonymous principal stands for all.
+  // The core's summary already expands NotAction; one anonymous principal stands for all.
   const granted = new Set(
     grantsOf({
       Statement: [{ ...statement, Principal: "*", NotPrincipal: undefined }],
