@@ -29,7 +29,12 @@ const STATE = {
 
 describe("dynamic provider operations", () => {
   it("check refuses a region that is not text, naming the property in the reason", async () => {
-    const result = await check(undefined, URN, {}, { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT, region: 7 });
+    const result = await check(
+      undefined,
+      URN,
+      {},
+      { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT, region: 7 },
+    );
 
     expect(result.failures?.map((failure) => failure.reason)).to.satisfy(
       (reasons: string[]) => reasons.length === 1 && reasons[0]?.startsWith("region "),
@@ -37,7 +42,12 @@ describe("dynamic provider operations", () => {
   });
 
   it("check refuses text that is not JSON, with the place of the syntax error", async () => {
-    const result = await check(undefined, URN, {}, { workspaceId: WORKSPACE_ID, policyDocument: '{"Version": ' });
+    const result = await check(
+      undefined,
+      URN,
+      {},
+      { workspaceId: WORKSPACE_ID, policyDocument: '{"Version": ' },
+    );
 
     expect(result.failures).to.have.length(1);
     expect(result.failures?.[0]?.reason).to.match(/^policyDocument \$/);

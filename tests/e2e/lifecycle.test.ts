@@ -1,4 +1,7 @@
-/** A policy's life through the real CLI: up, no-change preview and refresh, an edit reviewed and applied, destroy. */
+/**
+ * A policy's life through the real CLI: up, no-change preview and refresh, an edit reviewed (its access change
+ * shown by the engine's own diff) and applied, destroy.
+ */
 import { expect } from "chai";
 import type { AmpEmulator } from "../emulator/server";
 import { type PulumiProject, resourcesOfType } from "../harness/pulumiCli";
@@ -28,7 +31,10 @@ describe("end to end: a policy's life", function () {
     expect(planned.steps.filter((s) => s.op === "create").map((s) => s.urn)).to.include(
       policyUrn("awsamp-lifecycle"),
     );
-    expect(emulator.count("PutResourcePolicy"), "preview writes nothing").to.equal(0);
+    expect(
+      emulator.log.entries.map((entry) => entry.operation),
+      "preview writes nothing: it only looks at the workspace the policy goes on",
+    ).to.deep.equal(["DescribeWorkspace"]);
 
     await project.must(["up", "--yes", "--skip-preview"]);
     expect(emulator.policyOf(workspace.workspaceId)).to.include({
@@ -40,6 +46,9 @@ describe("end to end: a policy's life", function () {
     expect(policy?.outputs).to.include({
       policyStatus: "ACTIVE",
       revisionId: emulator.policyOf(workspace.workspaceId)?.revisionId,
+    });
+    expect(policy?.outputs?.access).to.deep.equal({
+      "arn:aws:iam::210987654321:root aps:RemoteWrite": "allow",
     });
 
     await project.must(["preview", "--expect-no-changes"]);
@@ -60,12 +69,14 @@ describe("end to end: a policy's life", function () {
     const diff = await project.must(["preview", "--diff"]);
     expect(diff.stdout).to.match(/~ awsamp:index:ResourcePolicy: \(update\)/);
     expect(diff.stdout).to.match(/~ policyDocument:/);
-    // The diff display writes the plugin's INFO lines to stderr, ahead of the diff.
-    expect(diff.stderr).to.include("+ allow arn:aws:iam::210987654321:root aps:QueryMetrics");
+    // The access is a property the engine diffs itself, under the resource on stdout.
+    expect(diff.stdout).to.match(/~ access\s*:/);
+    expect(diff.stdout).to.match(/\+ arn:aws:iam::210987654321:root aps:QueryMetrics\s*: "allow"/);
+    expect(diff.stderr, "no access line of the plugin's own").to.not.include("aps:QueryMetrics");
     const planned = await project.preview();
     const update = planned.steps.find((s) => s.urn.endsWith("::policy"));
     expect(update?.op).to.equal("update");
-    expect(update?.diffReasons).to.deep.equal(["policyDocument"]);
+    expect(update?.diffReasons).to.have.members(["policyDocument", "access"]);
 
     await project.must(["up", "--yes", "--skip-preview"]);
     const remote = emulator.policyOf(String(before?.id));
@@ -73,6 +84,10 @@ describe("end to end: a policy's life", function () {
     expect(remote?.revisionId).to.not.equal(before?.outputs?.revisionId);
     const [after] = resourcesOfType(await project.exportStack(), POLICY_TYPE);
     expect(after?.outputs?.revisionId).to.equal(remote?.revisionId);
+    expect(after?.outputs?.access).to.deep.equal({
+      "arn:aws:iam::210987654321:root aps:RemoteWrite": "allow",
+      "arn:aws:iam::210987654321:root aps:QueryMetrics": "allow",
+    });
   });
 
   it("destroys, leaving the emulator and the state empty", async () => {

@@ -37,4 +37,20 @@ describe("end to end: a principal IAM has not propagated yet", function () {
     ).to.be.greaterThan(1);
     await project.must(["destroy", "--yes", "--skip-preview"]);
   });
+
+  it("fails after the operation's deadline saying why, quoting nothing of a secret document", async () => {
+    const workspace = emulator.createWorkspace("never-propagated");
+    await project.config(
+      { workspaceId: workspace.workspaceId, secretDocument: "true", createTimeout: "4s" },
+      { policyDocument: policyDocument(workspace.arn, { principal: NEW_ROLE }) },
+    );
+    emulator.principalValidAfter(NEW_ROLE, 600_000);
+
+    const result = await project.mustFail(["up", "--yes", "--skip-preview"]);
+    const output = result.stdout + result.stderr;
+    expect(output).to.include("AWS still refuses a principal after");
+    expect(output).to.include("A principal must exist in IAM before a policy can name it");
+    expect(output, "not the secret document's principal").to.not.include("created-moments-ago");
+    expect(emulator.policyOf(workspace.workspaceId)).to.equal(undefined);
+  });
 });

@@ -110,7 +110,12 @@ describe("end to end: provider configuration", function () {
     const planned = await project.preview();
     const creates = planned.steps.filter((s) => s.op === "create").map((s) => s.urn.split("::").pop());
     expect(creates).to.include.members(["first", "later", "second"]);
-    expect(emulator.log.entries, "preview calls nothing in AWS").to.deep.equal([]);
+    // The configured provider's Check looks at the first policy's workspace; the unconfigured one, whose
+    // Check the engine skips, calls nothing.
+    expect(
+      emulator.log.entries.map((entry) => [entry.operation, entry.workspaceId]),
+      "preview writes nothing, and looks at the first workspace only",
+    ).to.deep.equal([["DescribeWorkspace", first.workspaceId]]);
 
     await project.must(["up", "--yes", "--skip-preview"]);
     expect(emulator.policyOf(first.workspaceId)?.policyStatus).to.equal("ACTIVE");

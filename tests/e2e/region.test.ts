@@ -39,10 +39,23 @@ describe("end to end: the policy's region", function () {
     await project.must(["refresh", "--yes", "--expect-no-changes"]);
     expect((await trackedPolicy())?.id, "refresh looked in us-east-1 and kept it").to.equal(workspaceId);
 
-    const planned = await project.preview();
-    const step = planned.steps.find((s) => s.urn === policyUrn("awsamp-region"));
-    expect(step?.op).to.equal("replace");
-    expect(step?.replaceReasons).to.deep.equal(["region"]);
+    // The replacement puts the policy on the workspace in eu-west-1, which the preview looks up, and which
+    // is not there (the emulator holds us-east-1 only), so the preview fails as pulumi up would.
+    const refused = await project.mustFail(["preview"]);
+    expect(refused.stdout + refused.stderr).to.include(
+      `workspaceId: workspace ${workspaceId} does not exist in eu-west-1`,
+    );
+
+    // Without the look, the move shows as what it is.
+    await project.config({ "awsamp:skipWorkspaceCheck": "true" });
+    try {
+      const planned = await project.preview();
+      const step = planned.steps.find((s) => s.urn === policyUrn("awsamp-region"));
+      expect(step?.op).to.equal("replace");
+      expect(step?.replaceReasons).to.deep.equal(["region"]);
+    } finally {
+      await project.must(["config", "rm", "awsamp:skipWorkspaceCheck"]);
+    }
     expect(emulator.policyOf(workspaceId)?.policyStatus, "preview moved nothing").to.equal("ACTIVE");
   });
 

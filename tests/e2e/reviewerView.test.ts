@@ -77,7 +77,10 @@ function stable(block: string): string {
     .split("\n")
     .filter((line) => !line.includes("[provider="))
     .join("\n")
-    .replace(/ws-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "ws-12345678-90ab-cdef-1234-567890abcdef")
+    .replace(
+      /ws-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+      "ws-12345678-90ab-cdef-1234-567890abcdef",
+    )
     .trimEnd();
 }
 

@@ -6,7 +6,8 @@ import { Metadata, status } from "@grpc/grpc-js";
 import type { CheckResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
 import fc from "fast-check";
-import { checkRequest, configureRequest, diffRequest, resourceUrn } from "../harness/messages";
+import { AmpEmulator } from "../emulator/server";
+import { checkRequest, diffRequest, resourceUrn } from "../harness/messages";
 import { type PluginSession, startSession } from "../harness/session";
 import { idValue, inputsValue, stateValue } from "./badInputs";
 
@@ -53,14 +54,17 @@ type Callback<Res> = (error: ServiceError | null, response: Res) => void;
 
 describe("Check and Diff under random inputs", function () {
   this.timeout(60_000);
+  let emulator: AmpEmulator;
   let session: PluginSession;
 
   before(async () => {
-    session = await startSession();
-    await session.plugin.configure(configureRequest({ args: { region: "us-east-1" } }));
+    // Check looks up a workspace a policy is first put on; against an emulator, so that look is fuzzed too.
+    emulator = await AmpEmulator.start();
+    session = await startSession({ emulator });
   });
   after(async () => {
     await session.stop();
+    await emulator.close();
   });
 
   it(`answers ${CALLS} random Check and Diff calls with success or check failures, each within ${CALL_DEADLINE_MS} ms, and keeps serving`, async () => {
@@ -97,6 +101,7 @@ describe("Check and Diff under random inputs", function () {
     // The inputs must reach the checks: most are refused, some pass.
     expect(checkFailures, "Check refused some inputs").to.be.greaterThan(0);
     expect(checks - checkFailures, "Check accepted some inputs").to.be.greaterThan(0);
+    expect(emulator.count("DescribeWorkspace"), "Check looked up some workspaces").to.be.greaterThan(0);
     const info = await session.plugin.getPluginInfo();
     expect(info.getVersion(), "the plugin still answers").to.match(/^\d+\.\d+\.\d+/);
     expect(session.plugin.stderr, "the plugin wrote nothing to stderr").to.equal("");

@@ -69,14 +69,16 @@ describe("a plugin killed during a create", function () {
     const inputs = propertiesOf(imported.getInputs());
 
     expect(imported.getId()).to.equal(workspaceId);
+    const access = { "arn:aws:iam::210987654321:root aps:RemoteWrite": "allow" };
     expect(outputs).to.deep.equal({
       workspaceId,
       policyDocument: document,
       policyStatus: emulator.policyOf(workspaceId)?.policyStatus,
       revisionId: written?.revisionId,
       region: emulator.region,
+      access,
     });
-    expect(inputs).to.deep.equal({ workspaceId, policyDocument: document });
+    expect(inputs).to.deep.equal({ workspaceId, policyDocument: document, access });
     const checked = await restarted.plugin.check(checkRequest({ urn, olds: inputs, news: inputs }));
     expect(checked.getFailuresList()).to.deep.equal([]);
 
@@ -93,6 +95,10 @@ describe("a plugin killed during a create", function () {
     const state = propertiesOf(updated.getProperties());
 
     expect(state).to.include({ workspaceId, policyDocument: next, policyStatus: "ACTIVE" });
+    expect(state.access).to.deep.equal({
+      ...access,
+      "arn:aws:iam::210987654321:root aps:QueryMetrics": "allow",
+    });
     expect(emulator.policyOf(workspaceId)).to.deep.equal({
       policyDocument: next,
       policyStatus: "ACTIVE",

@@ -205,7 +205,7 @@ describe("credentials through the plugin", function () {
    * Configure: every answer and every failure goes into the transcript.
    */
   async function runEveryOperation(
-    { source, emulator, watched }: Rig,
+    { source, emulator, engine, watched }: Rig,
     transcript: Transcript,
   ): Promise<void> {
     const plugin = watched.plugin;
@@ -239,7 +239,8 @@ describe("credentials through the plugin", function () {
 
     const { workspaceId, arn } = emulator.createWorkspace();
     const inputs = { workspaceId, policyDocument: policyDocument(arn) };
-    const linted = policyDocument(arn, { principal: "*", actions: ["aps:ListRules", "aps:RemoteWrite"] });
+    const linted = policyDocument(arn, { principal: "*" });
+    const refused = policyDocument(arn, { actions: ["aps:ListRules", "aps:*"] });
     transcript.response("Check", await plugin.check(checkRequest({ urn, news: inputs })));
     transcript.response(
       "Check (lint)",
@@ -248,6 +249,15 @@ describe("credentials through the plugin", function () {
     transcript.response(
       "Check (invalid)",
       await plugin.check(checkRequest({ urn, news: { workspaceId: 42, policyDocument: "{" } })),
+    );
+    transcript.response(
+      "Check (refused actions)",
+      await plugin.check(checkRequest({ urn, news: { ...inputs, policyDocument: refused } })),
+    );
+    const missing = `ws-${randomUUID()}`;
+    transcript.response(
+      "Check (workspace missing)",
+      await plugin.check(checkRequest({ urn, news: { ...inputs, workspaceId: missing } })),
     );
 
     const created = await plugin.create(createRequest({ urn, properties: inputs }));
@@ -287,6 +297,16 @@ describe("credentials through the plugin", function () {
     );
     await configure({ endpoint: forbidding.endpoint, region: emulator.region });
     await failing("Create (403)", plugin.create(createRequest({ urn, properties: otherInputs })));
+    // A look at the workspace refused: its error becomes a warning line to the engine.
+    const unseen = `ws-${randomUUID()}`;
+    transcript.response(
+      "Check (workspace look refused, 403)",
+      await plugin.check(checkRequest({ urn, news: { ...otherInputs, workspaceId: unseen } })),
+    );
+    expect(
+      engine.lines.filter((line) => line.message.includes(`could not check that workspace ${unseen}`)),
+      "the refused look's warning, to search",
+    ).to.have.length(1);
     await configure(emulator);
     emulator.settle.policyCreateMs = 30_000;
     const timedOut = await rejectionOf(

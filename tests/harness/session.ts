@@ -78,15 +78,22 @@ export interface PluginSession {
 
 /**
  * Starts an engine and a plugin; with `emulator`, Configure points the plugin at it through the provider's
- * inputs (endpoint, region, secret credentials), as a program's provider configuration would.
+ * inputs (endpoint, region, secret credentials), as a program's provider configuration would. `config`
+ * adds to those inputs (or is all of them, without `emulator`), such as `skipWorkspaceCheck: "true"`.
  */
 export async function startSession(
-  options: { emulator?: EmulatorAddress; launch?: Omit<PluginLaunch, "engineAddress"> } = {},
+  options: {
+    emulator?: EmulatorAddress;
+    config?: PropertyObject;
+    launch?: Omit<PluginLaunch, "engineAddress">;
+  } = {},
 ): Promise<PluginSession> {
   const engine = await FakeEngine.start();
   const plugin = await PluginProcess.launch({ ...options.launch, engineAddress: engine.address });
-  if (options.emulator)
-    await plugin.configure(configureRequest({ args: emulatorConfigArgs(options.emulator) }));
+  if (options.emulator || options.config) {
+    const args = { ...(options.emulator ? emulatorConfigArgs(options.emulator) : {}), ...options.config };
+    await plugin.configure(configureRequest({ args }));
+  }
   return {
     engine,
     plugin,

@@ -83,9 +83,33 @@ describe("plugin configuration", function () {
     });
 
     it("lets values not known yet through", async () => {
-      const news = { region: UNKNOWN, endpoint: UNKNOWN };
+      const news = { region: UNKNOWN, endpoint: UNKNOWN, skipWorkspaceCheck: UNKNOWN };
       const response = await session.plugin.checkConfig(checkRequest({ urn: PROVIDER_URN, news }));
       expect(response.getFailuresList()).to.deep.equal([]);
+    });
+
+    // A program's Provider sends the boolean as JSON text, as generated SDKs send non-string settings.
+    it("accepts skipWorkspaceCheck as a boolean or as the text true or false, and returns it as given", async () => {
+      for (const skipWorkspaceCheck of [true, false, "true", "false"]) {
+        const news = { skipWorkspaceCheck };
+        const response = await session.plugin.checkConfig(checkRequest({ urn: PROVIDER_URN, news }));
+        expect(response.getFailuresList(), String(skipWorkspaceCheck)).to.deep.equal([]);
+        expect(propertiesOf(response.getInputs())).to.deep.equal(news);
+      }
+    });
+
+    it("refuses a skipWorkspaceCheck that is neither true nor false, on that property", async () => {
+      const failuresOf = async (skipWorkspaceCheck: string | number) => {
+        const news = { skipWorkspaceCheck };
+        const response = await session.plugin.checkConfig(checkRequest({ urn: PROVIDER_URN, news }));
+        return response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+      };
+      expect(await failuresOf("yes")).to.deep.equal([
+        ["skipWorkspaceCheck", 'skipWorkspaceCheck must be true or false, not "yes"'],
+      ]);
+      expect(await failuresOf(1)).to.deep.equal([
+        ["skipWorkspaceCheck", "skipWorkspaceCheck must be a boolean, not a number"],
+      ]);
     });
   });
 
@@ -109,6 +133,39 @@ describe("plugin configuration", function () {
       );
       expect(changesOf(response)).to.equal("DIFF_SOME");
       expect(detailedDiffOf(response)).to.deep.equal({ region: "UPDATE" });
+      expect(response.getReplacesList()).to.deep.equal([]);
+    });
+
+    it("reports no change for the same skipWorkspaceCheck, as a boolean or as text", async () => {
+      for (const [old, next] of [
+        [true, true],
+        ["true", "true"],
+        [true, "true"],
+      ] as const) {
+        const response = await session.plugin.diffConfig(
+          diffRequest({
+            urn: PROVIDER_URN,
+            id: "p",
+            olds: { skipWorkspaceCheck: old },
+            news: { skipWorkspaceCheck: next },
+          }),
+        );
+        expect(changesOf(response), `${JSON.stringify(old)} to ${JSON.stringify(next)}`).to.equal(
+          "DIFF_NONE",
+        );
+      }
+    });
+
+    it("reports skipWorkspaceCheck turned on as an update that replaces nothing", async () => {
+      const response = await session.plugin.diffConfig(
+        diffRequest({
+          urn: PROVIDER_URN,
+          id: "p",
+          olds: { skipWorkspaceCheck: false },
+          news: { skipWorkspaceCheck: true },
+        }),
+      );
+      expect(detailedDiffOf(response)).to.deep.equal({ skipWorkspaceCheck: "UPDATE" });
       expect(response.getReplacesList()).to.deep.equal([]);
     });
 
@@ -149,12 +206,36 @@ describe("plugin configuration", function () {
       expect(response.getId()).to.match(/^ws-/);
     });
 
+    it("takes skipWorkspaceCheck from the variables map too, after which Check looks at no workspace", async () => {
+      const variables = { ...emulatorConfigVariables(emulator), "awsamp:config:skipWorkspaceCheck": "true" };
+      await session.plugin.configure(configureRequest({ variables }));
+      const missing = "ws-00000000-0000-4000-8000-00000000000a";
+      const arn = emulator.createWorkspace().arn.replace(/ws-[0-9a-f-]+$/, missing);
+      emulator.clearLog();
+      const response = await session.plugin.check(
+        checkRequest({
+          urn: resourceUrn("unlooked"),
+          news: { workspaceId: missing, policyDocument: policyDocument(arn) },
+        }),
+      );
+      expect(response.getFailuresList()).to.deep.equal([]);
+      expect(emulator.log.entries).to.deep.equal([]);
+    });
+
     it("refuses a malformed region with INVALID_ARGUMENT", async () => {
       const error = await rejectionOf(
         session.plugin.configure(configureRequest({ args: { region: "nowhere" } })),
       );
       expect(error.code).to.equal(status.INVALID_ARGUMENT);
       expect(error.details).to.include("region");
+    });
+
+    it("refuses a skipWorkspaceCheck that is neither true nor false with INVALID_ARGUMENT", async () => {
+      const error = await rejectionOf(
+        session.plugin.configure(configureRequest({ args: { skipWorkspaceCheck: "sometimes" } })),
+      );
+      expect(error.code).to.equal(status.INVALID_ARGUMENT);
+      expect(error.details).to.include('skipWorkspaceCheck must be true or false, not "sometimes"');
     });
 
     it("never puts a credential in an error or a log line", async () => {

@@ -19,6 +19,14 @@ import {
 } from "../harness/messages";
 import { type PluginSession, policyDocument, reformatted, startSession } from "../harness/session";
 
+/** The principal policyDocument() grants to by default. */
+const GRANTEE = "arn:aws:iam::210987654321:root";
+
+/** The access a policyDocument() granting `actions` to GRANTEE has: what the outputs' `access` holds. */
+function accessOf(actions: string[] = ["aps:RemoteWrite"]): PropertyObject {
+  return Object.fromEntries(actions.map((action) => [`${GRANTEE} ${action}`, "allow"]));
+}
+
 /** `waiting for the resource policy on ws-… to become ACTIVE (CREATING), 0s` */
 const STATUS_LINE =
   /^waiting for the resource policy on ws-\S+ to become ACTIVE \((CREATING|UPDATING)\), \d+s$/;
@@ -55,8 +63,15 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
     return propertiesOf(response.getProperties());
   }
 
+  /** The inputs as Check returns them to the engine, which hands them to Create and Update. */
+  async function checked(news: PropertyObject, olds: PropertyObject = {}): Promise<PropertyObject> {
+    const response = await session.plugin.check(checkRequest({ urn, olds, news }));
+    expect(response.getFailuresList()).to.deep.equal([]);
+    return propertiesOf(response.getInputs());
+  }
+
   describe("Create", () => {
-    it("puts the policy and returns the state, with the workspace ID as the resource ID", async () => {
+    it("puts the policy and returns the state and the access it grants, with the workspace ID as the resource ID", async () => {
       const response = await session.plugin.create(createRequest({ urn, properties: inputs() }));
       const properties = propertiesOf(response.getProperties());
 
@@ -66,6 +81,7 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         policyStatus: "ACTIVE",
         revisionId: emulator.policyOf(workspaceId)?.revisionId,
         region: emulator.region,
+        access: accessOf(),
       });
     });
 
@@ -75,10 +91,12 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       expect(properties.region).to.equal(emulator.region);
     });
 
-    it("keeps a secret document secret in the outputs", async () => {
+    it("keeps a secret document, and the access read from it, secret in the outputs", async () => {
       const properties = await created(inputs({ policyDocument: secret(policyDocument(workspaceArn)) }));
       expect(isSecret(properties.policyDocument)).to.equal(true);
       expect(unwrapSecret(properties.policyDocument ?? null)).to.equal(policyDocument(workspaceArn));
+      expect(isSecret(properties.access)).to.equal(true);
+      expect(unwrapSecret(properties.access ?? null)).to.deep.equal(accessOf());
       expect(isSecret(properties.revisionId)).to.equal(false);
     });
 
@@ -107,19 +125,45 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       expect(failure?.id).to.equal(workspaceId);
       expect(failure?.properties).to.include({ workspaceId, policyStatus: "CREATING" });
       expect(failure?.properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
+      expect(failure?.properties.access, "the state exists, so does what it grants").to.deep.equal(
+        accessOf(),
+      );
       expect(failure?.inputs).to.deep.equal(inputs());
       expect(failure?.reasons).to.deep.equal([error.details]);
     });
 
-    it("plans a create in preview without calling AWS, with what only AWS knows unknown", async () => {
+    it("plans a create in preview: the checked inputs, the access among them, and what only AWS knows unknown", async () => {
       emulator.clearLog();
-      const planned = inputs({ workspaceId: UNKNOWN });
+      const planned = await checked(inputs());
+      expect(planned.access).to.deep.equal(accessOf());
+      expect(
+        emulator.log.entries.map((entry) => entry.operation),
+        "Check's look at the workspace",
+      ).to.deep.equal(["DescribeWorkspace"]);
+
+      emulator.clearLog();
       const response = await session.plugin.create(
         createRequest({ urn, properties: planned, preview: true }),
       );
-
       expect(propertiesOf(response.getProperties())).to.deep.equal({
         ...planned,
+        policyStatus: UNKNOWN,
+        revisionId: UNKNOWN,
+      });
+      expect(emulator.log.entries, "the preview's Create calls nothing in AWS").to.deep.equal([]);
+    });
+
+    it("plans a create in preview with the access not known yet where the document is not", async () => {
+      emulator.clearLog();
+      const planned = await checked(inputs({ workspaceId: UNKNOWN, policyDocument: UNKNOWN }));
+      expect(planned.access).to.equal(UNKNOWN);
+      const response = await session.plugin.create(
+        createRequest({ urn, properties: planned, preview: true }),
+      );
+      expect(propertiesOf(response.getProperties())).to.deep.equal({
+        workspaceId: UNKNOWN,
+        policyDocument: UNKNOWN,
+        access: UNKNOWN,
         policyStatus: UNKNOWN,
         revisionId: UNKNOWN,
       });
@@ -143,7 +187,7 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
   });
 
   describe("Read", () => {
-    it("imports by workspace ID: ID, state and inputs that reproduce the policy", async () => {
+    it("imports by workspace ID: ID, state and inputs that reproduce the policy, each with the access it grants", async () => {
       const document = policyDocument(workspaceArn);
       const revisionId = emulator.putPolicyOutOfBand(workspaceId, document);
       const response = await session.plugin.read(readRequest({ urn, id: workspaceId }));
@@ -155,8 +199,13 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         policyStatus: "ACTIVE",
         revisionId,
         region: emulator.region,
+        access: accessOf(),
       });
-      expect(propertiesOf(response.getInputs())).to.deep.equal({ workspaceId, policyDocument: document });
+      expect(propertiesOf(response.getInputs())).to.deep.equal({
+        workspaceId,
+        policyDocument: document,
+        access: accessOf(),
+      });
     });
 
     it("imports inputs that pass Check and, against the program's own text, show no diff", async () => {
@@ -236,10 +285,10 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       );
 
       expect(propertiesOf(response.getProperties())).to.deep.equal(state);
-      expect(propertiesOf(response.getInputs())).to.deep.equal(inputs());
+      expect(propertiesOf(response.getInputs())).to.deep.equal({ ...inputs(), access: accessOf() });
     });
 
-    it("reports on refresh a document changed outside the program, in state and inputs", async () => {
+    it("reports on refresh a document changed outside the program, and the access it grants, in state and inputs", async () => {
       const state = await created();
       const changed = policyDocument(workspaceArn, { actions: ["aps:QueryMetrics"] });
       const revisionId = emulator.putPolicyOutOfBand(workspaceId, changed);
@@ -247,8 +296,29 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         readRequest({ urn, id: workspaceId, properties: state, inputs: inputs() }),
       );
 
-      expect(propertiesOf(response.getProperties())).to.include({ policyDocument: changed, revisionId });
-      expect(propertiesOf(response.getInputs())).to.deep.equal({ workspaceId, policyDocument: changed });
+      const properties = propertiesOf(response.getProperties());
+      expect(properties).to.include({ policyDocument: changed, revisionId });
+      expect(properties.access).to.deep.equal(accessOf(["aps:QueryMetrics"]));
+      expect(propertiesOf(response.getInputs())).to.deep.equal({
+        workspaceId,
+        policyDocument: changed,
+        access: accessOf(["aps:QueryMetrics"]),
+      });
+    });
+
+    it("keeps a secret document's access secret on refresh, in state and inputs", async () => {
+      const secretInputs = inputs({ policyDocument: secret(policyDocument(workspaceArn)) });
+      const state = await created(secretInputs);
+      emulator.putPolicyOutOfBand(workspaceId, policyDocument(workspaceArn, { actions: ["aps:GetLabels"] }));
+      const response = await session.plugin.read(
+        readRequest({ urn, id: workspaceId, properties: state, inputs: secretInputs }),
+      );
+
+      for (const read of [propertiesOf(response.getProperties()), propertiesOf(response.getInputs())]) {
+        expect(isSecret(read.policyDocument)).to.equal(true);
+        expect(isSecret(read.access)).to.equal(true);
+        expect(unwrapSecret(read.access ?? null)).to.deep.equal(accessOf(["aps:GetLabels"]));
+      }
     });
 
     it("keeps the old inputs' text on refresh where it means the same as the state's", async () => {
@@ -279,6 +349,7 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       const properties = propertiesOf(response.getProperties());
 
       expect(properties).to.include({ policyDocument: news.policyDocument, policyStatus: "ACTIVE" });
+      expect(properties.access).to.deep.equal(accessOf(["aps:QueryMetrics"]));
       expect(properties.revisionId).to.not.equal(state.revisionId);
       expect(properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
       const statusLines = session.engine
@@ -287,10 +358,11 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
       expect(statusLines.some((line) => line.includes("to become ACTIVE (UPDATING)"))).to.equal(true);
     });
 
-    it("plans an update in preview without calling AWS", async () => {
+    it("plans an update in preview from the checked inputs, the access not known yet with the document, calling nothing in AWS", async () => {
       const state = await created();
       emulator.clearLog();
-      const news = inputs({ policyDocument: UNKNOWN });
+      const news = await checked(inputs({ policyDocument: UNKNOWN }), inputs());
+      expect(news.access).to.equal(UNKNOWN);
       const response = await session.plugin.update(
         updateRequest({ urn, id: workspaceId, olds: state, news, oldInputs: inputs(), preview: true }),
       );
@@ -337,6 +409,7 @@ describe("ResourcePolicy lifecycle through the plugin", function () {
         policyDocument: news.policyDocument,
         policyStatus: "UPDATING",
       });
+      expect(failure?.properties.access).to.deep.equal(accessOf(["aps:QueryMetrics"]));
       expect(failure?.properties.revisionId).to.equal(emulator.policyOf(workspaceId)?.revisionId);
     });
   });

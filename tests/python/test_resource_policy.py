@@ -4,7 +4,7 @@
 from sdk/python. It follows Pulumi's unit-testing pattern: set_mocks before the SDK is imported, resources
 declared inside a @pulumi.runtime.test function, whose returned Output is awaited with the checks in its
 apply. The mocks record every registration (type token, inputs as the engine receives them, provider) and
-answer as the awsamp plugin does: the policy document as JSON text, ACTIVE, a revision ID.
+answer as the awsamp plugin does: the policy document as JSON text, ACTIVE, a revision ID, the access granted.
 """
 
 import json
@@ -39,12 +39,14 @@ class AwsampMocks(pulumi.runtime.Mocks):
                 "revisionId": "rev-read",
             }
         document = args.inputs["policyDocument"]
+        text = document if isinstance(document, str) else json.dumps(document)
         return args.inputs["workspaceId"], {
             **args.inputs,
             # The plugin's Check turns an object into JSON text; the output is always text.
-            "policyDocument": document if isinstance(document, str) else json.dumps(document),
+            "policyDocument": text,
             "policyStatus": "ACTIVE",
             "revisionId": f"rev-{args.name}",
+            "access": ACCESS_OF.get(text, {}),
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -71,6 +73,14 @@ JSON_DOCUMENT = json.dumps(
 )
 CANONICAL_USER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
 
+# The access the plugin computes from the documents these tests send as text, an account ID as its root ARN.
+ACCESS_OF = {
+    JSON_DOCUMENT: {
+        f"arn:aws:iam::{MONITORING_ACCOUNT}:root aps:QueryMetrics": "allow",
+        f"arn:aws:iam::{MONITORING_ACCOUNT}:root aps:GetSeries": "allow",
+    },
+}
+
 
 def registered(name: str) -> pulumi.runtime.MockResourceArgs:
     return MOCKS.registered[name]
@@ -84,7 +94,7 @@ class ResourcePolicyTest(unittest.TestCase):
         policy = awsamp.ResourcePolicy("json", workspace_id="ws-json", policy_document=JSON_DOCUMENT)
 
         def check(values):
-            urn, id_, document, status, revision, workspace, region = values
+            urn, id_, document, status, revision, workspace, region, access = values
             sent = registered("json")
             self.assertEqual(sent.typ, POLICY_TYPE)
             self.assertTrue(sent.custom)
@@ -98,6 +108,9 @@ class ResourcePolicyTest(unittest.TestCase):
             self.assertEqual(revision, "rev-json")
             self.assertEqual(workspace, "ws-json")
             self.assertIsNone(region)
+            # An output only: the program sends none, and reads what the provider computed.
+            self.assertNotIn("access", sent.inputs)
+            self.assertEqual(access, ACCESS_OF[JSON_DOCUMENT])
 
         return pulumi.Output.all(
             policy.urn,
@@ -107,6 +120,7 @@ class ResourcePolicyTest(unittest.TestCase):
             policy.revision_id,
             policy.workspace_id,
             policy.region,
+            policy.access,
         ).apply(check)
 
     @pulumi.runtime.test
@@ -425,12 +439,25 @@ class ProviderTest(unittest.TestCase):
 
         return provider.urn.apply(check)
 
+    @pulumi.runtime.test
+    def test_provider_sends_skip_workspace_check_as_json_text(self):
+        """The plugin's config takes the boolean as the JSON text generated SDKs send for a non-string setting."""
+        provider = awsamp.Provider("offline", region="us-west-2", skip_workspace_check=True)
+
+        def check(_):
+            self.assertEqual(registered("offline").inputs, {"region": "us-west-2", "skipWorkspaceCheck": "true"})
+
+        return provider.urn.apply(check)
+
     def test_stack_config(self):
         pulumi.runtime.set_config("awsamp:region", "ap-southeast-2")
         pulumi.runtime.set_config("awsamp:endpoint", "http://127.0.0.1:4566")
         self.assertEqual(awsamp.config.region, "ap-southeast-2")
         self.assertEqual(awsamp.config.endpoint, "http://127.0.0.1:4566")
         self.assertIsNone(awsamp.config.profile)
+        self.assertIsNone(awsamp.config.skip_workspace_check)
+        pulumi.runtime.set_config("awsamp:skipWorkspaceCheck", "true")
+        self.assertIs(awsamp.config.skip_workspace_check, True)
 
 
 if __name__ == "__main__":

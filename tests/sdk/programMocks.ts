@@ -3,6 +3,7 @@
  * records what they register as the engine would receive it (inputs, options, secrets).
  */
 import { createHash } from "node:crypto";
+import { accessOf } from "@awsamp/core/policy";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   ReadResourceRequest,
@@ -142,7 +143,10 @@ function describe(run: ProgramRun): string {
   return run.resources.map((resource) => `${resource.type} ${resource.name}`).join(", ") || "nothing";
 }
 
-/** What the mocked AWS returns for a resource: IDs and ARNs shaped like AMP's; the ResourcePolicy ACTIVE. */
+/**
+ * What the mocked AWS returns for a resource: IDs and ARNs shaped like AMP's; the ResourcePolicy ACTIVE, with
+ * the access its document grants, as the provider computes it.
+ */
 function mockResource(
   type: string,
   name: string,
@@ -157,9 +161,10 @@ function mockResource(
     case "awsamp:index:ResourcePolicy":
     case "pulumi-nodejs:dynamic/awsamp:ResourcePolicy": {
       const workspaceId = id || String(inputs.workspaceId);
+      const access = accessOf(inputs.policyDocument as Parameters<typeof accessOf>[0]);
       return {
         id: workspaceId,
-        state: { ...inputs, workspaceId, policyStatus: "ACTIVE", revisionId: "rev-1" },
+        state: { ...inputs, workspaceId, policyStatus: "ACTIVE", revisionId: "rev-1", access },
       };
     }
     default:

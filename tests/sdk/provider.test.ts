@@ -36,6 +36,18 @@ describe("Provider (SDK)", () => {
     expect(provider.version).to.equal(SCHEMA_VERSION);
   });
 
+  // The plugin's config takes the boolean as the JSON text generated SDKs send for a non-string setting.
+  it("sends skipWorkspaceCheck as the JSON text of its boolean, and nothing when it is not given", async () => {
+    const run = await runProgram(() => {
+      new awsamp.Provider("offline", { region: "eu-west-1", skipWorkspaceCheck: true });
+      new awsamp.Provider("online", { region: "eu-west-1", skipWorkspaceCheck: false });
+    });
+
+    const inputsOf = (name: string) => run.resources.find((resource) => resource.name === name)?.inputs;
+    expect(inputsOf("offline")).to.deep.equal({ region: "eu-west-1", skipWorkspaceCheck: "true" });
+    expect(inputsOf("online")).to.deep.equal({ region: "eu-west-1", skipWorkspaceCheck: "false" });
+  });
+
   it("sends no credentials when none are given, leaving them to the AWS environment", async () => {
     const run = await runProgram(() => {
       new awsamp.Provider("default-chain", { region: "us-west-2" });
@@ -75,6 +87,14 @@ describe("config (SDK)", () => {
     });
 
     expect(run.outputs).to.deep.equal({ region: "ap-southeast-2", endpoint: undefined });
+  });
+
+  it("reads awsamp:skipWorkspaceCheck as a boolean", async () => {
+    const run = await runProgram(() => ({ skip: awsamp.config.skipWorkspaceCheck }), {
+      config: { "awsamp:skipWorkspaceCheck": "true" },
+    });
+
+    expect(run.outputs).to.deep.equal({ skip: true });
   });
 });
 

@@ -35,16 +35,34 @@ describe("ResourcePolicy (SDK)", () => {
     expect(registered.additionalSecretOutputs).to.deep.equal([]);
   });
 
-  it("exposes the provider's outputs: the ID, policyStatus and revisionId", async () => {
+  it("exposes the provider's outputs: the ID, policyStatus, revisionId and the access granted", async () => {
     const run = await runProgram(() => {
       const policy = new awsamp.ResourcePolicy("policy", {
         workspaceId: WORKSPACE_ID,
         policyDocument: DOCUMENT_TEXT,
       });
-      return { id: policy.id, policyStatus: policy.policyStatus, revisionId: policy.revisionId };
+      return {
+        id: policy.id,
+        policyStatus: policy.policyStatus,
+        revisionId: policy.revisionId,
+        access: policy.access,
+      };
     });
 
-    expect(run.outputs).to.deep.equal({ id: WORKSPACE_ID, policyStatus: "ACTIVE", revisionId: "rev-1" });
+    expect(run.outputs).to.deep.equal({
+      id: WORKSPACE_ID,
+      policyStatus: "ACTIVE",
+      revisionId: "rev-1",
+      access: { "arn:aws:iam::123456789012:root aps:RemoteWrite": "allow" },
+    });
+  });
+
+  it("sends no access: it is an output, which the provider computes", async () => {
+    const run = await runProgram(() => {
+      new awsamp.ResourcePolicy("policy", { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT_TEXT });
+    });
+
+    expect(onlyOfType(run, TOKEN).inputs).to.not.have.property("access");
   });
 
   it("sends a typed policy document as the object it resolves to, which the plugin's Check turns into JSON", async () => {

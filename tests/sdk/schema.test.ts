@@ -67,9 +67,25 @@ describe("schema.json", () => {
     expect(ours.filter((name) => !awsInputs.includes(name))).to.deep.equal(["acceptedWarnings"]);
   });
 
-  it("names the outputs it shares with aws.amp.ResourcePolicy alike; policyStatus is awsamp's own", () => {
+  it("names the outputs it shares with aws.amp.ResourcePolicy alike; policyStatus and access are awsamp's own", () => {
     const awsState = awsResourcePolicyMembers("ResourcePolicyState");
     const ours = Object.keys(resource?.properties ?? {});
-    expect(ours.filter((name) => !awsState.includes(name))).to.deep.equal(["policyStatus"]);
+    expect(ours.filter((name) => !awsState.includes(name))).to.deep.equal(["policyStatus", "access"]);
+  });
+
+  it("declares access an output only, always set: a map of each grant to its effect", () => {
+    expect(resource?.properties?.access).to.deep.include({
+      type: "object",
+      additionalProperties: { type: "string" },
+    });
+    expect(resource?.required).to.include("access");
+    expect(resource?.inputProperties ?? {}).to.not.have.property("access");
+  });
+
+  it("declares skipWorkspaceCheck a boolean, as a provider input and as stack config", () => {
+    const provider = schema.provider as Record<string, Record<string, Record<string, unknown>>>;
+    const config = schema.config as Record<string, Record<string, Record<string, unknown>>>;
+    expect(provider?.inputProperties?.skipWorkspaceCheck).to.deep.include({ type: "boolean" });
+    expect(config?.variables?.skipWorkspaceCheck).to.deep.include({ type: "boolean" });
   });
 });

@@ -187,7 +187,8 @@ export function awsErrorName(error: unknown): string | undefined {
   return undefined;
 }
 
-function describeCause(cause: unknown): string {
+/** An AWS SDK exception (or any error) as `Name (HTTP status): message`, for a message that wraps it. */
+export function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     // AWS SDK exceptions carry the HTTP status in $metadata (ServiceException's MetadataBearer).
     const status =

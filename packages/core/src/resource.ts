@@ -5,7 +5,7 @@
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type * as DescribeModule from "./describe";
-import { awsErrorName, InvalidInputError, ResourceNotFoundError } from "./errors";
+import { awsErrorName, describeCause, InvalidInputError, ResourceNotFoundError } from "./errors";
 import {
   type Field,
   type Fields,
@@ -103,9 +103,14 @@ export async function check(request: CheckRequest): Promise<CheckResponse> {
   const workspaceId = fieldOf(news, "workspaceId");
   const workspaceProblems = workspaceIdFailures(workspaceId);
   const accepted = acceptedRules(fieldOf(news, "acceptedWarnings"));
-  failures.push(...workspaceProblems, ...regionFailures(fieldOf(news, "region")), ...accepted.failures);
+  const regionProblems = regionFailures(fieldOf(news, "region"));
+  failures.push(...workspaceProblems, ...regionProblems, ...accepted.failures);
   const validWorkspaceId = workspaceProblems.length === 0 ? stringOf(workspaceId) : undefined;
-  const lookup = validWorkspaceId ? await workspaceLookupFailures(request, validWorkspaceId) : undefined;
+  // A workspace is looked up only where it and its region are well-formed: AWS would answer nothing else.
+  const lookup =
+    validWorkspaceId && regionProblems.length === 0
+      ? await workspaceLookupFailures(request, validWorkspaceId)
+      : undefined;
   failures.push(...(lookup?.failures ?? []));
   const given = fieldOf(news, "policyDocument");
   const document = documentTextOf(given);
@@ -129,7 +134,7 @@ export async function check(request: CheckRequest): Promise<CheckResponse> {
     ? { errors: policyDocumentErrors(document.value, context), warnings: [] }
     : checkPolicyDocument(document.value, context);
   for (const problem of verdict.errors) {
-    const message = document.secret ? withoutQuotedValues(problem.message) : problem.message;
+    const message = document.secret ? withoutValuesOf(document.value, problem.message) : problem.message;
     failures.push({ property: "policyDocument", reason: `policyDocument ${problem.path}: ${message}` });
   }
   if (verdict.errors.length === 0) rewritten.access = accessField(document.value, document.secret);
@@ -144,7 +149,7 @@ export async function check(request: CheckRequest): Promise<CheckResponse> {
     failures: failures.map(engineFailure),
     warnings: [
       ...(lookup?.warnings ?? []),
-      ...(sayWarnings ? warningLines(resourceNameOf(request.urn), warnings, document.secret) : []),
+      ...(sayWarnings ? warningLines(resourceNameOf(request.urn), warnings, document) : []),
     ],
   };
 }
@@ -174,11 +179,15 @@ export function resourceNameOf(urn: string): string {
 }
 
 /**
- * Quoted values left out of a message about a secret document: `"12345" is not an account ID` becomes
- * `"…" is not an account ID`. Paths and rule names stay; they say where and what, not what the value is.
+ * A message about a secret document with the document's values left out: each quoted text the document
+ * holds becomes `"…"` (`"12345" is not an account ID`, AWS's `Invalid principal in policy: "AWS":"arn:…"`),
+ * while quoted guidance the document does not hold stays (`Effect must be "Allow" or "Deny"`). Paths and
+ * rule names stay; they say where and what, not what the value is.
  */
-function withoutQuotedValues(message: string): string {
-  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+export function withoutValuesOf(document: string, message: string): string {
+  return message.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) =>
+    inner !== "" && document.includes(inner) ? '"…"' : quoted,
+  );
 }
 
 /**
@@ -330,7 +339,7 @@ async function lookUpWorkspace(
   } catch (error) {
     const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
     if (awsErrorName(cause) === "CredentialsProviderError") return { kind: "no-credentials" };
-    return { kind: "unknown", why: error instanceof Error ? error.message : String(error) };
+    return { kind: "unknown", why: describeCause(cause) };
   }
 }
 
@@ -339,14 +348,18 @@ async function lookUpWorkspace(
  * apart from the resources), the property and the JSON path. A secret document's warnings quote nothing:
  * each names its rule and what the rule is about, which is what `acceptedWarnings` takes.
  */
-function warningLines(name: string, warnings: readonly PolicyProblem[], secret: boolean): string[] {
+function warningLines(
+  name: string,
+  warnings: readonly PolicyProblem[],
+  document: Field & { kind: "string" },
+): string[] {
   const prefix = name ? `${name}: ` : "";
   return warnings.map((problem) => {
     const message =
-      secret && problem.rule
+      document.secret && problem.rule
         ? `${LINT_RULES[problem.rule]} (rule ${problem.rule}; policyDocument is secret, so its values are not shown)`
-        : secret
-          ? withoutQuotedValues(problem.message)
+        : document.secret
+          ? withoutValuesOf(document.value, problem.message)
           : problem.message;
     return `${prefix}policyDocument ${problem.path}: ${message}`;
   });

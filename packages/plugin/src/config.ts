@@ -115,8 +115,14 @@ function configChange(old: Field, next: Field): DiffKind | undefined {
   if (old.kind === "absent" && next.kind === "absent") return undefined;
   if (old.kind === "absent") return "add";
   if (next.kind === "absent") return "delete";
-  if (old.kind === "string" && next.kind === "string" && old.value === next.value) return undefined;
-  return "update";
+  return textOf(old) !== undefined && textOf(old) === textOf(next) ? undefined : "update";
+}
+
+/** A value as configuration text: a boolean (the Go SDK sends skipWorkspaceCheck as one) as "true"/"false". */
+function textOf(field: Field): string | undefined {
+  if (field.kind === "string") return field.value;
+  if (field.kind === "other" && typeof field.value === "boolean") return String(field.value);
+  return undefined;
 }
 
 // --- Configure -----------------------------------------------------------------------------------------

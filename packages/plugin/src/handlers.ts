@@ -75,7 +75,11 @@ export async function create(context: HandlerContext, request: CreateRequest): P
     });
     return { id: created.id, properties: propertiesOf(created.state, secretKeys) };
   } catch (error) {
-    throw partialFailureOf(error, request.properties, secretKeys);
+    throw partialFailureOf(
+      withoutSecretValues(error, request.properties, secretKeys),
+      request.properties,
+      secretKeys,
+    );
   }
 }
 
@@ -108,7 +112,7 @@ export async function update(context: HandlerContext, request: UpdateRequest): P
     });
     return { properties: propertiesOf(state, secretKeys) };
   } catch (error) {
-    throw partialFailureOf(error, request.news, secretKeys);
+    throw partialFailureOf(withoutSecretValues(error, request.news, secretKeys), request.news, secretKeys);
   }
 }
 
@@ -207,6 +211,18 @@ export function statusLine(progress: WaitProgress): string {
   }
   const goal = progress.target === "deleted" ? "be deleted" : `become ${progress.target}`;
   return `waiting for the resource policy on ${progress.workspaceId} to ${goal} (${progress.status}), ${seconds}s`;
+}
+
+/**
+ * An error from AWS may quote the document (the principal it refused); where the document is secret, its
+ * values are left out, as Check leaves them out of its failures.
+ */
+function withoutSecretValues(error: unknown, inputs: PropertyObject, secretKeys: readonly string[]): unknown {
+  const document = readField(inputs, "policyDocument");
+  if (secretKeys.includes("policyDocument") && document.kind === "string" && error instanceof Error) {
+    error.message = resource().withoutValuesOf(document.value, error.message);
+  }
+  return error;
 }
 
 /** A write AWS accepted, after which the operation failed, is handed to the engine with the state that exists. */
