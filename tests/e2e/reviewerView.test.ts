@@ -172,4 +172,17 @@ describe("end to end: what a reviewer sees", function () {
     expect(block).to.match(new RegExp(`service:${GRAFANA} aps:QueryMetrics\\s*: "allow"`));
     await project.must(["state", "delete", policyUrn("awsamp-reviewer", "adopted"), "--yes"]);
   });
+
+  it("shows a secret document's access as [secret], quoting none of it", async () => {
+    // A writer only the secret document names: the state's plain access from before may show, this may not.
+    const secretWriter = "777788889999";
+    const secret = documentOf(workspace.arn, { grafana: true }).replace("210987654321", secretWriter);
+    await project.config({ secretDocument: "true" }, { policyDocument: secret });
+    const preview = await project.must(["preview", "--diff"]);
+    const block = resourceBlock(preview.stdout, "policy");
+    expect(block).to.match(/\+ access\s*: \[secret\]/);
+    expect(preview.stdout + preview.stderr, "no grant of the secret document").to.not.include(secretWriter);
+    await project.must(["config", "rm", "secretDocument"]);
+    await project.config({ policyDocument: documentOf(workspace.arn, { grafana: true }) });
+  });
 });

@@ -27,7 +27,7 @@ describe("make demo", function () {
       "$ pulumi preview --expect-no-changes",
       "$ pulumi preview --diff",
       "~ awsamp:index:ResourcePolicy: (update)",
-      "+ allow arn:aws:iam::210987654321:root aps:QueryMetrics",
+      "+ arn:aws:iam::210987654321:root aps:QueryMetrics",
       "~  awsamp:index:ResourcePolicy basic updated",
       "=  awsamp:index:ResourcePolicy basic imported",
       'const basic = new awsamp.ResourcePolicy("basic", {',
