@@ -129,7 +129,7 @@ lint: $(DEPS)
 # Every test: the SDKs' freshness (which needs the CLI), the Python and Go SDKs under their languages' mocks,
 # then mocha, whose end-to-end suites drive the CLI (without one they skip, saying why; under CI=true they fail).
 test: build lint pulumi sdk-check test-python test-go test-tools
-	$(MOCHA) 'build/tests/**/*.test.js'
+	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js'
 
 demo: build $(if $(shell command -v go),pulumi)
 	node build/scripts/demo.js
@@ -187,7 +187,7 @@ dist: build
 	@echo "install one with: pulumi plugin install resource awsamp $(VERSION) -f $(call DIST_TARBALL,OS-ARCH)"
 
 # Benchmarks, one run, written to BENCHMARKS.md (`make bench ARGS=policy` runs one).
-bench: build
+bench: build pulumi
 	node build/scripts/bench/run.js $(ARGS)
 
 clean:

@@ -1,70 +1,118 @@
-/** @awsamp/core settleTimes: where a wait polls next, from what the waits on one client have seen settle. */
-import { type FallbackSchedule, SettleTimes, type WaitView } from "@awsamp/core/settleTimes";
+/** @awsamp/core settleTimes: where a wait polls next, from its schedule and what waits have seen settle. */
+import {
+  DEFAULT_POLL_SCHEDULE,
+  type PollSchedule,
+  planNextPoll,
+  SettleTimes,
+  scheduledPoll,
+  TERRAFORM_POLL_SCHEDULE,
+  type WaitView,
+} from "@awsamp/core/settleTimes";
 import { expect } from "chai";
 
-const FALLBACK: FallbackSchedule = { firstDelayMs: 250, maxDelayMs: 5000 };
+const SCHEDULE: PollSchedule = DEFAULT_POLL_SCHEDULE;
 
 /** A wait that last saw its write settling `lastSettlingMs` after the write, with the middle jitter. */
-function wait(lastSettlingMs = 0, overrides: Partial<WaitView> = {}): WaitView {
+function wait(lastSettlingMs?: number, overrides: Partial<WaitView> = {}): WaitView {
   return { lastSettlingMs, missedPlan: false, jitter: 1, ...overrides };
 }
 
+/** A schedule's polls, in ms after the write, up to `untilMs`. */
+function pollsOf(schedule: PollSchedule, untilMs: number): number[] {
+  const polls: number[] = [];
+  for (let at = scheduledPoll(schedule, undefined); at <= untilMs; at = scheduledPoll(schedule, at)) {
+    polls.push(Math.round(at));
+  }
+  return polls;
+}
+
 describe("settleTimes", () => {
-  describe("with nothing seen", () => {
-    it("polls first about the fallback's first delay after the write, as the jitter draws", () => {
-      const times = new SettleTimes();
-      expect(times.nextPoll(wait(0, { jitter: 0.5 }), FALLBACK)).to.deep.equal({
-        atMs: 125,
-        basis: "fallback",
-      });
-      expect(times.nextPoll(wait(0, { jitter: 1.5 }), FALLBACK).atMs).to.equal(375);
+  describe("schedules", () => {
+    it("the default polls half a second after the write, then three times per doubling of the time waited", () => {
+      expect(pollsOf(SCHEDULE, 2100)).to.deep.equal([500, 630, 794, 1000, 1260, 1587, 2000]);
     });
 
-    it("then waits about as long again as it has waited (delays double), up to the cap", () => {
+    it("the default is never more than 26% of the time waited late, and never more than 10 s apart", () => {
+      const polls = pollsOf(SCHEDULE, 300_000);
+      for (let i = 1; i < polls.length; i++) {
+        const gap = (polls[i] ?? 0) - (polls[i - 1] ?? 0);
+        expect(gap).to.be.at.most(Math.min(0.26 * (polls[i - 1] ?? 0), 10_000) + 1);
+      }
+    });
+
+    it("Terraform's checks at once, then 200 ms doubling to a 10 s cap", () => {
+      expect(pollsOf(TERRAFORM_POLL_SCHEDULE, 23_000)).to.deep.equal([
+        0, 200, 600, 1400, 3000, 6200, 12_600, 22_600,
+      ]);
+    });
+
+    it("after a look of its own at once (a wait for another's write), the first poll stays the schedule's first", () => {
+      expect(scheduledPoll(SCHEDULE, 2)).to.equal(500);
+    });
+  });
+
+  describe("with nothing seen", () => {
+    it("a wait alone polls on its schedule", () => {
       const times = new SettleTimes();
-      expect(times.nextPoll(wait(1000), FALLBACK).atMs).to.equal(2000);
-      expect(times.nextPoll(wait(20_000), FALLBACK).atMs).to.equal(25_000);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 500, basis: "schedule" });
+      expect(planNextPoll(wait(1000), SCHEDULE, times).atMs).to.be.closeTo(1260, 1);
+    });
+
+    it("a wait that learns nothing polls on its schedule alone", () => {
+      expect(planNextPoll(wait(), TERRAFORM_POLL_SCHEDULE)).to.deep.equal({ atMs: 0, basis: "schedule" });
     });
   });
 
   describe("with settles seen", () => {
     it("polls halfway between the latest look that saw a write settling and the earliest settle", () => {
       const times = new SettleTimes();
-      times.record(400, false);
-      times.record(1000, true);
-      expect(times.nextPoll(wait(), FALLBACK)).to.deep.equal({ atMs: 700, basis: "halfway" });
+      times.saw(400, false);
+      times.saw(1000, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 700, basis: "halfway" });
     });
 
-    it("polls at the earliest settle once that interval is within the tolerance", () => {
+    it("polls at the earliest settle when no look saw a write settling before it: halving from 0 costs Describes", () => {
       const times = new SettleTimes();
-      times.record(990, false);
-      times.record(1000, true);
-      expect(times.nextPoll(wait(), FALLBACK)).to.deep.equal({ atMs: 1000, basis: "seen" });
+      times.saw(1000, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 1000, basis: "seen" });
+    });
+
+    it("polls at the earliest settle once that interval is within the tolerance (2%, at least 10 ms)", () => {
+      const times = new SettleTimes();
+      times.saw(990, false);
+      times.saw(1000, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 1000, basis: "seen" });
     });
 
     it("forgets a settle that a later wait contradicts: still settling after it", () => {
       const times = new SettleTimes();
-      times.record(1000, true);
-      times.record(1100, false);
-      expect(times.nextPoll(wait(1100), FALLBACK).basis).to.equal("fallback");
+      times.saw(1000, true);
+      times.saw(1100, false);
+      expect(planNextPoll(wait(1100), SCHEDULE, times).basis).to.equal("schedule");
     });
 
     it("goes at least a quarter further out after missing a poll placed on another's settle", () => {
       const times = new SettleTimes();
-      times.record(2000, false);
-      times.record(2010, true);
-      times.record(2040, true);
-      const missed = wait(2000, { missedPlan: true });
+      times.saw(2000, false);
+      times.saw(2010, true);
+      times.saw(2040, true);
       // Unmissed, the earliest settle beyond its look would do; missed, settle times vary.
-      expect(times.nextPoll(wait(2000), FALLBACK).atMs).to.equal(2010);
-      expect(times.nextPoll(missed, FALLBACK).atMs).to.equal(2500);
+      expect(planNextPoll(wait(2000), SCHEDULE, times).atMs).to.equal(2010);
+      expect(planNextPoll(wait(2000, { missedPlan: true }), SCHEDULE, times).atMs).to.equal(2500);
     });
 
-    it("remembers only the recent polls, as AWS's pace drifts", () => {
+    it("keeps only the recent looks, as AWS's pace drifts", () => {
       const times = new SettleTimes();
-      times.record(100, true);
-      for (let i = 0; i < 40; i++) times.record(5000 + i, true);
-      expect(times.nextPoll(wait(), FALLBACK).atMs).to.be.at.least(2500);
+      times.saw(100, true);
+      for (let i = 0; i < 40; i++) times.saw(5000 + i, true);
+      expect(times.record.settledMs).to.have.length(32).and.not.include(100);
+    });
+
+    it("begins from what an earlier process remembered, and gives back what it knows to remember", () => {
+      const times = new SettleTimes({ settledMs: [1500], settlingMs: [1490] });
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 1500, basis: "seen" });
+      times.saw(1700, false);
+      expect(times.record).to.deep.equal({ settledMs: [], settlingMs: [1490, 1700] });
     });
   });
 
@@ -76,29 +124,29 @@ describe("settleTimes", () => {
       times.begin(ahead);
       times.begin(behind);
       // Two waits: a step of 2^(1/2) − 1 of the time waited, with the middle jitter.
-      expect(times.nextPoll(behind, FALLBACK).atMs).to.be.closeTo(2000 * 2 ** 0.5, 0.001);
+      expect(planNextPoll(behind, SCHEDULE, times).atMs).to.be.closeTo(2000 * 2 ** 0.5, 0.001);
       for (let i = 0; i < 48; i++) times.begin(wait(0));
-      expect(times.nextPoll(behind, FALLBACK).atMs).to.be.closeTo(2100, 0.001);
+      expect(planNextPoll(behind, SCHEDULE, times).atMs).to.be.closeTo(2100, 0.001);
       times.end(ahead);
-      expect(times.nextPoll(behind, FALLBACK).basis).to.equal("fallback");
+      expect(planNextPoll(behind, SCHEDULE, times).basis).to.equal("schedule");
     });
 
     it("count a poll still on its way as looked, so that no two send the same one", () => {
       const times = new SettleTimes();
-      const first = wait(0);
-      const second = wait(0);
+      const first = wait();
+      const second = wait();
       times.begin(first);
       times.begin(second);
       times.probing(3000);
-      expect(times.nextPoll(second, FALLBACK).atMs).to.be.above(3000);
+      expect(planNextPoll(second, SCHEDULE, times).atMs).to.be.above(3000);
       times.probed(3000);
-      expect(times.nextPoll(second, FALLBACK).atMs).to.equal(250);
+      expect(planNextPoll(second, SCHEDULE, times).atMs).to.equal(500);
     });
 
     it("wake each other: a sleeping wait learns of every poll recorded or sent", async () => {
       const times = new SettleTimes();
       const recorded = times.changed();
-      times.record(500, true);
+      times.saw(500, true);
       await recorded;
       const sent = times.changed();
       times.probing(600);

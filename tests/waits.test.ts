@@ -1,10 +1,15 @@
 /** @awsamp/core waits: the operations wait for the policy to settle, within their deadline, and can be cancelled. */
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { createResourcePolicy, deleteResourcePolicy, updateResourcePolicy } from "@awsamp/core";
+import { createAmpClient } from "@awsamp/core/client";
 import { PartialWriteError, WaitAbortedError, WaitTimeoutError } from "@awsamp/core/errors";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import type { AmpEmulator } from "./emulator/server";
+import { type AmpEmulator, emulatorClientConfig } from "./emulator/server";
 import { fast, policyDocument, useCoreFixture } from "./harness/coreFixture";
 
 use(chaiAsPromised);
@@ -74,8 +79,8 @@ describe("waits", () => {
   });
   it("deadline: a policy that settles between the last scheduled poll and the deadline still succeeds", async () => {
     emulator.settle.policyCreateMs = 450;
-    // Polls at 0, ~0.3 s; the next scheduled one would pass the 0.6 s deadline, so the waiter stops early.
-    const options = { poll: { minDelaySeconds: 0.3, maxDelaySeconds: 0.3 }, timeoutMs: 600 };
+    // Polls at 0.3 s; the next scheduled one (0.6 s) would pass the 0.6 s deadline, so the last goes before it.
+    const options = { poll: { firstMs: 300, growth: 1, stepMs: 300, maxGapMs: 300 }, timeoutMs: 600 };
     const state = await createResourcePolicy(
       client,
       { workspaceId, policyDocument: policyDocument(workspaceArn) },
@@ -91,7 +96,7 @@ describe("waits", () => {
     const create = createResourcePolicy(
       client,
       { workspaceId, policyDocument: policyDocument(workspaceArn) },
-      { poll: { minDelaySeconds: 1, maxDelaySeconds: 5 }, signal: abort.signal },
+      { poll: { firstMs: 1000, growth: 2, maxGapMs: 5000 }, signal: abort.signal },
     );
     const error = await create.then(
       () => expect.fail("the create should have been cancelled"),
@@ -102,5 +107,51 @@ describe("waits", () => {
       .and.to.match(/cancelled after/);
     expect((error as PartialWriteError).reason).to.be.instanceOf(WaitAbortedError);
     expect(Date.now() - started).to.be.below(500);
+  });
+
+  describe("what the next process knows", () => {
+    let cache: string;
+    let before: string | undefined;
+    beforeEach(async () => {
+      cache = await mkdtemp(path.join(tmpdir(), "awsamp-waits-"));
+      before = process.env.XDG_CACHE_HOME;
+      process.env.XDG_CACHE_HOME = cache;
+    });
+    afterEach(async () => {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+      await rm(cache, { recursive: true, force: true });
+    });
+
+    /** Creates a policy on a new workspace through a new client (as a new process makes); its Describes. */
+    async function createThroughNewClient(options = fast): Promise<number> {
+      const own = createAmpClient(emulatorClientConfig(emulator));
+      const { workspaceId: id, arn } = emulator.createWorkspace();
+      try {
+        await createResourcePolicy(own, { workspaceId: id, policyDocument: policyDocument(arn) }, options);
+      } finally {
+        own.destroy();
+      }
+      return emulator.log.entries.filter(
+        (e) => e.operation === "DescribeResourcePolicy" && e.workspaceId === id,
+      ).length;
+    }
+
+    it("a new client on the same endpoint polls where the last one saw writes settle: one Describe", async () => {
+      emulator.settle.policyCreateMs = 250;
+      const schedule = { poll: { firstMs: 20, growth: 1.05, maxGapMs: 100 } };
+      // The first learns on its schedule; each next one starts from what the last saved, and soon polls once.
+      const describes: number[] = [];
+      for (let i = 0; i < 5; i++) describes.push(await createThroughNewClient(schedule));
+      expect(describes[0]).to.be.above(5);
+      expect(describes.at(-1), `Describes per create: ${describes.join(", ")}`).to.equal(1);
+    });
+
+    it("learn: false keeps to the schedule, using nothing remembered", async () => {
+      emulator.settle.policyCreateMs = 250;
+      const schedule = { poll: { firstMs: 20, growth: 1.05, maxGapMs: 100 } };
+      for (let i = 0; i < 3; i++) await createThroughNewClient(schedule);
+      expect(await createThroughNewClient({ ...schedule, learn: false })).to.be.above(5);
+    });
   });
 });

@@ -14,7 +14,7 @@ import { type PluginSession, policyDocument, startSession } from "../harness/ses
 
 use(chaiAsPromised);
 
-const FAST: OperationOptions = { poll: { minDelaySeconds: 0.02, maxDelaySeconds: 0.08 }, timeoutMs: 15_000 };
+const FAST: OperationOptions = { poll: { firstMs: 20, growth: 2, maxGapMs: 80 }, timeoutMs: 15_000 };
 
 /** Rounds of truly concurrent updates: each interleaving of the two puts and their waits is a new chance to lose one. */
 const ROUNDS = 6;

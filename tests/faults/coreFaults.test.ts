@@ -26,7 +26,7 @@ import {
 use(chaiAsPromised);
 
 /** Polls fast and gives up long before mocha would, so a stuck wait fails as a timeout of the operation. */
-const FAST: OperationOptions = { poll: { minDelaySeconds: 0.02, maxDelaySeconds: 0.08 }, timeoutMs: 15_000 };
+const FAST: OperationOptions = { poll: { firstMs: 20, growth: 2, maxGapMs: 80 }, timeoutMs: 15_000 };
 
 /** Short transitions, so waits see CREATING, UPDATING and DELETING and faults can hit their polls. */
 const SETTLE = { policyCreateMs: 60, policyUpdateMs: 60, policyDeleteMs: 60 };

@@ -6,7 +6,7 @@ import type { ResourcePolicyState } from "@awsamp/core/types";
 import { AmpEmulator, emulatorClientConfig } from "../emulator/server";
 
 /** Polls fast, so tests of waits take milliseconds rather than seconds. */
-export const fast: OperationOptions = { poll: { minDelaySeconds: 0.02, maxDelaySeconds: 0.1 } };
+export const fast: OperationOptions = { poll: { firstMs: 20, growth: 2, maxGapMs: 100 } };
 
 /** A policy for the workspace: the account 123456789012 may do `actions`. */
 export function policyDocument(workspaceArn: string, actions: string[] = ["aps:RemoteWrite"]): string {

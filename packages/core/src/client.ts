@@ -2,6 +2,7 @@
 import { AmpClient } from "@aws-sdk/client-amp";
 import { AdaptiveRetryStrategy } from "@smithy/core/retry";
 import { AdmittedRateLimiter, withAdmittedRateLimit } from "./rateLimiter";
+import { rememberSettlesOf } from "./settleTimes";
 
 /** Static credentials; when absent, the standard AWS credential chain applies. */
 export interface StaticCredentials {
@@ -43,5 +44,8 @@ export function createAmpClient(config: AmpClientConfig = {}): AmpClient {
       rateLimiter: limiter,
     }),
   });
+  // Where writes settle is remembered per endpoint and region, for the next process (settleMemory.ts).
+  const region = config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "";
+  rememberSettlesOf(client, `${config.endpoint ?? process.env.AWS_ENDPOINT_URL_AMP ?? "aws"} ${region}`);
   return withAdmittedRateLimit(client, limiter);
 }

@@ -14,17 +14,18 @@ export {
   readResourcePolicy,
   updateResourcePolicy,
 } from "./lifecycle";
+export { DEFAULT_POLL_SCHEDULE, type PollSchedule, TERRAFORM_POLL_SCHEDULE } from "./settleTimes";
 export type { RemoteResourcePolicy, ResourcePolicyInputs, ResourcePolicyState } from "./types";
 export {
-  DEFAULT_POLL_SCHEDULE,
   DEFAULT_TIMEOUT_MS,
   type Deadline,
   type OperationOptions,
-  type PollSchedule,
   startDeadline,
   statusResourcePolicy,
+  type Wait,
   type WaitProgress,
   type WaitTarget,
+  type WriteAnswered,
   waitResourcePolicyActive,
   waitResourcePolicyDeleted,
 } from "./waits";

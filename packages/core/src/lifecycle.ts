@@ -130,7 +130,7 @@ export async function deleteResourcePolicy(
   const deleted = await deleteResourcePolicyRevision(client, state, deadline, options);
   if (deleted) {
     const written = { answeredAt: Date.now(), status: "DELETING" };
-    await waitResourcePolicyDeleted(client, state.workspaceId, deadline, options, written);
+    await waitResourcePolicyDeleted(client, { workspaceId: state.workspaceId, deadline, written }, options);
   }
 }
 
@@ -149,7 +149,8 @@ async function settled(
   written?: WriteAnswered,
 ): Promise<ResourcePolicyState> {
   try {
-    const remote = await waitResourcePolicyActive(client, state.workspaceId, deadline, options, written);
+    const wait = { workspaceId: state.workspaceId, deadline, ...(written ? { written } : {}) };
+    const remote = await waitResourcePolicyActive(client, wait, options);
     return { ...state, policyStatus: remote.policyStatus, revisionId: remote.revisionId };
   } catch (error) {
     const reason =

@@ -1,74 +1,103 @@
-/** What this process has seen of how long writes take to settle, per client: where a wait's next poll goes. */
+/** Where a wait polls next: on its schedule, or where the writes this process (or an earlier one) watched settled. */
 import type { AmpClient } from "@aws-sdk/client-amp";
+import { recallSettles, rememberSettles, type SettleKind, type SettleRecord } from "./settleMemory";
 
 /**
- * How many recent polls of each outcome (settled, still settling) the plan weighs. Recent ones only: AWS's
- * pace drifts, and a handful of waits already pin a settle time down.
+ * Where a wait polls while nothing is known: first `firstMs` after the write (0: at once), then each poll
+ * `growth` times as long after the write as the one before, plus `stepMs`, never more than `maxGapMs` after
+ * it, and never sooner than `firstMs` after the write.
  */
-const REMEMBERED = 32;
+export interface PollSchedule {
+  firstMs: number;
+  growth: number;
+  stepMs?: number;
+  maxGapMs: number;
+}
+
+/**
+ * Three polls per doubling of the time waited (each 26% after the last) from half a second: as many
+ * Describes per doubling as Terraform's schedule spends on the first seconds, where most writes settle, and
+ * a poll never more than 26% of the time waited after the settle, where Terraform's can be 100%.
+ */
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 500, growth: 2 ** (1 / 3), maxGapMs: 10_000 };
+
+/** Terraform's StateChangeConf for this resource: at once, then 200 ms doubling to 10 s (0, 0.2, 0.6, 1.4 s…). */
+export const TERRAFORM_POLL_SCHEDULE: PollSchedule = { firstMs: 0, growth: 2, stepMs: 200, maxGapMs: 10_000 };
+
+/** The schedule's next poll after a look at `lastLookMs` (undefined: none yet), in ms after the write. */
+export function scheduledPoll(schedule: PollSchedule, lastLookMs: number | undefined): number {
+  if (lastLookMs === undefined) return schedule.firstMs;
+  const grown = lastLookMs * schedule.growth + (schedule.stepMs ?? 0);
+  return Math.min(Math.max(grown, schedule.firstMs, lastLookMs + 1), lastLookMs + schedule.maxGapMs);
+}
 
 /** A settle time known to within this much is known: closer polls would cost Describes and save little. */
 const TOLERANCE_MS = 10;
-const TOLERANCE_SHARE = 0.03;
+const TOLERANCE_SHARE = 0.02;
 
-/**
- * A wait that missed a poll placed on another's settle meets settle times that vary: its next such poll is at
- * least this much further out, so that it does not step through every settle seen.
- */
+/** A wait that missed a poll placed on another's settle goes at least this much further out next. */
 const GROWTH_AFTER_MISS = 1.25;
 
 /** The finest step of a search shared by many waits, as a share of the time waited. */
 const MIN_SEARCH_STEP = 0.05;
 
-/**
- * Where polls go while nothing is known: the first about `firstDelayMs` after the write, then each after
- * about as long as the wait has lasted (the delays double), capped at `maxDelayMs`. Every delay is drawn
- * between half and one and a half times that, so waits running at once poll at different moments and what
- * one of them sees settle moves the others' next polls to it.
- */
-export interface FallbackSchedule {
-  firstDelayMs: number;
-  maxDelayMs: number;
-}
+/** How many recent looks of each outcome are kept: AWS's pace drifts, and a few waits pin a settle down. */
+const REMEMBERED = 32;
 
-/** One wait's own view: when it last saw the write still settling, and whether a planned poll missed. */
+/** One wait's own view: when it last saw its write settling, and whether a poll placed on a settle missed. */
 export interface WaitView {
-  /** Milliseconds from the write's answer to the send of the last poll that saw it settling (0: the write). */
-  lastSettlingMs: number;
+  /** Ms from the write's answer to the send of the last poll that saw it settling; undefined before any. */
+  lastSettlingMs: number | undefined;
   /** True when its last poll, placed where another wait had seen a settle, found this one still settling. */
   missedPlan: boolean;
-  /** The wait's draw for its next fallback delay, between 0.5 and 1.5; fixed until its next poll. */
+  /** Between 0.5 and 1.5, drawn at each poll: spreads the polls of waits that search together. */
   jitter: number;
 }
 
-/** A wait's next poll, in milliseconds after the write's answer, and what placed it there. */
+/** A wait's next poll, in ms after the write's answer, and what placed it there. */
 export interface PlannedPoll {
   atMs: number;
-  /** seen: where another wait saw a settle; halfway: between that and a poll that saw none; fallback. */
-  basis: "seen" | "halfway" | "fallback";
+  /** seen: where a write settled; halfway: between that and a look that saw one settling; schedule. */
+  basis: "seen" | "halfway" | "schedule";
 }
 
-/** The fallback schedule's next poll for a wait: about as long after its last look as the wait has lasted. */
-export function fallbackPoll(wait: WaitView, fallback: FallbackSchedule): PlannedPoll {
-  const { lastSettlingMs } = wait;
-  const delay = Math.min(Math.max(lastSettlingMs, fallback.firstDelayMs), fallback.maxDelayMs);
-  return { atMs: lastSettlingMs + delay * wait.jitter, basis: "fallback" };
+/**
+ * The one place that decides where a wait polls next: from what `known` holds (the settle times of its
+ * kind of wait on its client), or, with nothing known beyond its last look, on its schedule.
+ */
+export function planNextPoll(view: WaitView, schedule: PollSchedule, known?: SettleTimes): PlannedPoll {
+  return (
+    known?.nextPoll(view, schedule) ?? {
+      atMs: scheduledPoll(schedule, view.lastSettlingMs),
+      basis: "schedule",
+    }
+  );
 }
 
 /**
  * The settle times of one kind of wait (ACTIVE after a put, gone after a delete) on one client, as
- * brackets: a write was still settling when a poll went out at `settling`, and settled by the time a later
- * poll answered at `settled`, both in milliseconds after the write's answer. Waits running at once share it,
- * so twenty waits on one settle time locate it twenty times as finely as one, and every later wait polls
- * once, where the writes settle.
+ * brackets: a write was still settling when a poll went out at `settling`, and had settled by the time a
+ * later poll was answered at `settled`, both in ms after the write's answer. Waits running at once share
+ * them, and so does the next process on this machine (settleMemory.ts), so that a write polls once, where
+ * writes settle.
  */
 export class SettleTimes {
-  private readonly settledMs: number[] = [];
-  private readonly settlingMs: number[] = [];
+  private readonly settledMs: number[];
+  private readonly settlingMs: number[];
   /** Polls sent and not yet answered, by their send time after the write: the others need not repeat them. */
   private readonly probingMs = new Set<number>();
   private readonly inFlight = new Set<WaitView>();
   private listeners = new Set<() => void>();
+
+  constructor(remembered: SettleRecord = { settledMs: [], settlingMs: [] }) {
+    this.settledMs = [...remembered.settledMs];
+    this.settlingMs = [...remembered.settlingMs];
+  }
+
+  /** What is known, to remember for the next process. */
+  get record(): SettleRecord {
+    return { settledMs: [...this.settledMs], settlingMs: [...this.settlingMs] };
+  }
 
   /** A wait begins or ends: the waits in flight share the search for a settle time not yet seen. */
   begin(wait: WaitView): void {
@@ -79,7 +108,7 @@ export class SettleTimes {
     this.inFlight.delete(wait);
   }
 
-  /** A poll went out; `record` follows with its outcome, `probed` always. */
+  /** A poll went out; `saw` follows with its outcome, `probed` always. */
   probing(elapsedMs: number): void {
     this.probingMs.add(elapsedMs);
     this.notify();
@@ -89,14 +118,13 @@ export class SettleTimes {
     this.probingMs.delete(elapsedMs);
   }
 
-  /** Records a poll: its send (when still settling) or its answer (when settled), after the write's answer. */
-  record(elapsedMs: number, settled: boolean): void {
+  /** Records a poll: its send (when still settling) or its answer (when settled), in ms after the write. */
+  saw(elapsedMs: number, settled: boolean): void {
     if (settled) {
-      remember(this.settledMs, elapsedMs);
+      keepRecent(this.settledMs, elapsedMs);
     } else {
-      remember(this.settlingMs, elapsedMs);
-      // A write still settling after a time another settled by means the pace changed or varies: that
-      // earlier settle no longer says where this kind of write settles.
+      keepRecent(this.settlingMs, elapsedMs);
+      // Still settling after a time another write settled by: AWS's pace changed, that settle says no more.
       for (let i = this.settledMs.length - 1; i >= 0; i--) {
         if ((this.settledMs[i] ?? 0) <= elapsedMs) this.settledMs.splice(i, 1);
       }
@@ -104,77 +132,89 @@ export class SettleTimes {
     this.notify();
   }
 
+  /**
+   * At the earliest settle seen beyond the wait's last look, or halfway there from the latest look that saw
+   * a write settling while that interval is wider than the tolerance; with nothing seen beyond its last
+   * look, the search the waits in flight share, or its schedule.
+   */
+  nextPoll(wait: WaitView, schedule: PollSchedule): PlannedPoll {
+    const lastMs = wait.lastSettlingMs ?? 0;
+    const earliestSettled = minAbove(this.settledMs, lastMs);
+    if (earliestSettled === undefined) return this.searchPoll(wait, schedule);
+    const latestSettling = Math.max(lastMs, maxBelow(this.settlingMs, earliestSettled) ?? 0);
+    const width = earliestSettled - latestSettling;
+    // Halving a bracket no look has bounded from below (only the write, at 0) would cost a Describe per
+    // halving for a settle time nothing says is early: only a look that saw a write settling is worth one.
+    const poll: PlannedPoll =
+      latestSettling > 0 && width > Math.max(TOLERANCE_MS, TOLERANCE_SHARE * earliestSettled)
+        ? { atMs: latestSettling + width / 2, basis: "halfway" }
+        : { atMs: earliestSettled, basis: "seen" };
+    return wait.missedPlan ? { ...poll, atMs: Math.max(poll.atMs, lastMs * GROWTH_AFTER_MISS) } : poll;
+  }
+
+  /**
+   * With no settle seen beyond its last look, waits in flight together search as one: each polls a step
+   * beyond the furthest any of them has looked (or is looking), so one poll per step serves them all. The
+   * step, 2^(1/n) − 1 of the time waited for n waits (at least MIN_SEARCH_STEP), keeps each wait's share
+   * of the polls at about one per doubling. A wait alone, or the furthest, follows its schedule.
+   */
+  private searchPoll(wait: WaitView, schedule: PollSchedule): PlannedPoll {
+    const own = wait.lastSettlingMs ?? 0;
+    let furthest = own;
+    for (const other of this.inFlight) furthest = Math.max(furthest, other.lastSettlingMs ?? 0);
+    for (const probe of this.probingMs) furthest = Math.max(furthest, probe);
+    const sharing = this.inFlight.size;
+    if (furthest === own || sharing <= 1) {
+      return { atMs: scheduledPoll(schedule, wait.lastSettlingMs), basis: "schedule" };
+    }
+    const share = Math.max(MIN_SEARCH_STEP, 2 ** (1 / sharing) - 1);
+    const step = Math.min(Math.max(furthest, schedule.firstMs) * share, schedule.maxGapMs);
+    return { atMs: furthest + step * wait.jitter, basis: "schedule" };
+  }
+
+  /** Resolves at the next poll recorded or sent, so a sleeping wait can move its next poll to it. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.listeners.add(resolve));
+  }
+
   private notify(): void {
     const listeners = this.listeners;
     this.listeners = new Set();
     for (const listener of listeners) listener();
   }
-
-  /**
-   * When the wait polls next, in milliseconds after the write's answer: at the earliest settle seen beyond
-   * its last look, or halfway there from the latest look that still saw a write settling, while that
-   * interval is wider than the tolerance; with nothing seen beyond its last look, on the fallback schedule.
-   */
-  nextPoll(wait: WaitView, fallback: FallbackSchedule): PlannedPoll {
-    const { lastSettlingMs } = wait;
-    const earliestSettled = minAbove(this.settledMs, lastSettlingMs);
-    if (earliestSettled === undefined) return this.searchPoll(wait, fallback);
-    const latestSettling = Math.max(lastSettlingMs, maxBelow(this.settlingMs, earliestSettled) ?? 0);
-    const width = earliestSettled - latestSettling;
-    const poll: PlannedPoll =
-      width > Math.max(TOLERANCE_MS, TOLERANCE_SHARE * earliestSettled)
-        ? { atMs: latestSettling + width / 2, basis: "halfway" }
-        : { atMs: earliestSettled, basis: "seen" };
-    return wait.missedPlan
-      ? { ...poll, atMs: Math.max(poll.atMs, lastSettlingMs * GROWTH_AFTER_MISS) }
-      : poll;
-  }
-
-  /**
-   * With no settle seen beyond its last look, the waits in flight search together: each polls a step
-   * beyond the furthest any of them has looked (or is looking), so one poll per step serves them all. The
-   * step shrinks as more waits share it, so that each wait's share of the polls stays about one per
-   * doubling of the time waited, as on the fallback schedule alone: 2^(1/n) − 1 of the time waited for n
-   * waits, at least MIN_SEARCH_STEP.
-   */
-  private searchPoll(wait: WaitView, fallback: FallbackSchedule): PlannedPoll {
-    let furthest = wait.lastSettlingMs;
-    for (const other of this.inFlight) furthest = Math.max(furthest, other.lastSettlingMs);
-    for (const probe of this.probingMs) furthest = Math.max(furthest, probe);
-    const sharing = this.inFlight.size;
-    if (furthest === wait.lastSettlingMs || sharing <= 1) return fallbackPoll(wait, fallback);
-    const share = Math.max(MIN_SEARCH_STEP, 2 ** (1 / sharing) - 1);
-    const step = Math.min(Math.max(furthest * share, fallback.firstDelayMs * share), fallback.maxDelayMs);
-    return { atMs: furthest + step * wait.jitter, basis: "fallback" };
-  }
-
-  /** Resolves at the next recorded poll, so a sleeping wait can move its next poll to what it says. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.listeners.add(resolve));
-  }
 }
 
-/** The kinds of wait a client learns separately. */
-export type SettleKind = "ACTIVE" | "deleted";
+/** Where a client's waits are remembered across processes (settleMemory.ts): its endpoint and region. */
+const placeOfClient = new WeakMap<AmpClient, string>();
+const byClient = new WeakMap<AmpClient, Partial<Record<SettleKind, SettleTimes>>>();
 
-const byClient = new WeakMap<AmpClient, Record<SettleKind, SettleTimes>>();
+/** Marks a client's waits as worth remembering for the next process, under `place`. */
+export function rememberSettlesOf(client: AmpClient, place: string): void {
+  placeOfClient.set(client, place);
+}
 
-/** The settle times this process has seen on this client, for one kind of wait. */
+/** The settle times known for this client and kind of wait: this process's, begun from the last process's. */
 export function settleTimesOf(client: AmpClient, kind: SettleKind): SettleTimes {
-  let kinds = byClient.get(client);
-  if (!kinds) {
-    kinds = { ACTIVE: new SettleTimes(), deleted: new SettleTimes() };
-    byClient.set(client, kinds);
-  }
+  const kinds = byClient.get(client) ?? {};
+  byClient.set(client, kinds);
+  const place = placeOfClient.get(client);
+  kinds[kind] ??= new SettleTimes(place === undefined ? undefined : recallSettles(place, kind));
   return kinds[kind];
 }
 
-/** A fresh draw for a wait's next fallback delay. */
+/** Saves what the client's waits of this kind know, for the next process; never fails. */
+export async function saveSettleTimes(client: AmpClient, kind: SettleKind): Promise<void> {
+  const place = placeOfClient.get(client);
+  const known = byClient.get(client)?.[kind];
+  if (place !== undefined && known) await rememberSettles(place, kind, known.record);
+}
+
+/** A fresh draw for a wait's jitter. */
 export function drawJitter(random: () => number = Math.random): number {
   return 0.5 + random();
 }
 
-function remember(values: number[], value: number): void {
+function keepRecent(values: number[], value: number): void {
   values.push(value);
   if (values.length > REMEMBERED) values.shift();
 }

@@ -1,7 +1,6 @@
-/** The waits: Describe on a schedule until the policy (or its workspace) settles, within the operation's deadline. */
+/** The waits: Describe until the policy (or its workspace) settles, within the operation's deadline. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AmpClient, waitUntilWorkspaceActive } from "@aws-sdk/client-amp";
-import { WaiterState } from "@smithy/util-waiter";
 import { findResourcePolicyByWorkspaceID } from "./describe";
 import {
   AwsRequestError,
@@ -12,11 +11,11 @@ import {
   WorkspaceNotFoundError,
 } from "./errors";
 import {
+  DEFAULT_POLL_SCHEDULE,
   drawJitter,
-  type FallbackSchedule,
-  fallbackPoll,
-  type PlannedPoll,
-  type SettleTimes,
+  type PollSchedule,
+  planNextPoll,
+  saveSettleTimes,
   settleTimesOf,
   type WaitView,
 } from "./settleTimes";
@@ -24,18 +23,6 @@ import type { RemoteResourcePolicy } from "./types";
 
 /** The default deadline of create, update and delete, as in the Terraform provider. */
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-
-/**
- * Where a wait polls while its client has learned nothing of how long writes settle: the first poll about
- * minDelaySeconds after the write, then delays that double, drawn with jitter, up to maxDelaySeconds. Once
- * writes on a client have settled, its waits poll where they settled instead (settleTimes.ts).
- */
-export interface PollSchedule {
-  minDelaySeconds: number;
-  maxDelaySeconds: number;
-}
-
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { minDelaySeconds: 0.25, maxDelaySeconds: 5 };
 
 /** What a wait waits for: the policy ACTIVE, or gone. */
 export type WaitTarget = "ACTIVE" | "deleted";
@@ -63,7 +50,13 @@ export interface OperationOptions {
   signal?: AbortSignal;
   /** Called with every status a wait sees. */
   onProgress?: (progress: WaitProgress) => void;
+  /** Where waits poll while nothing is known (DEFAULT_POLL_SCHEDULE when absent). */
   poll?: PollSchedule;
+  /**
+   * False: waits keep to `poll` alone, learning nothing and using nothing learned. By default a wait after
+   * a write polls where this process, or the last one on this machine, saw such writes settle.
+   */
+  learn?: boolean;
   /**
    * How a put refused for a principal IAM does not know yet is tried again: for up to maxWaitSeconds (never
    * past the deadline), after delays from minDelaySeconds doubling to maxDelaySeconds. Two minutes from 1 s
@@ -89,7 +82,7 @@ export function startDeadline(options: OperationOptions): Deadline {
 
 /**
  * When the write a wait follows was answered (Date.now()): the write said the policy is settling, so the
- * wait does not poll at once, and what it sees teaches the client where such writes settle.
+ * wait need not poll at once, and what it sees teaches where such writes settle.
  */
 export interface WriteAnswered {
   answeredAt: number;
@@ -97,28 +90,31 @@ export interface WriteAnswered {
   status: string;
 }
 
+/** One wait: on which workspace, until when, and after which write (none: a wait for another's write). */
+export interface Wait {
+  workspaceId: string;
+  deadline: Deadline;
+  written?: WriteAnswered;
+}
+
 /** Waits until the policy is ACTIVE and returns what AWS then holds. */
 export async function waitResourcePolicyActive(
   client: AmpClient,
-  workspaceId: string,
-  deadline: Deadline,
+  wait: Wait,
   options: OperationOptions = {},
-  written?: WriteAnswered,
 ): Promise<RemoteResourcePolicy> {
-  const settled = await waitResourcePolicy(client, workspaceId, "ACTIVE", deadline, options, written);
-  if (!settled) throw new UnexpectedStatusError(workspaceId, "ACTIVE", "gone");
+  const settled = await waitResourcePolicy(client, "ACTIVE", wait, options);
+  if (!settled) throw new UnexpectedStatusError(wait.workspaceId, "ACTIVE", "gone");
   return settled;
 }
 
 /** Waits until the policy is gone. */
 export async function waitResourcePolicyDeleted(
   client: AmpClient,
-  workspaceId: string,
-  deadline: Deadline,
+  wait: Wait,
   options: OperationOptions = {},
-  written?: WriteAnswered,
 ): Promise<void> {
-  await waitResourcePolicy(client, workspaceId, "deleted", deadline, options, written);
+  await waitResourcePolicy(client, "deleted", wait, options);
 }
 
 /** The policy's status, or undefined when it is gone: what each poll of a wait looks at. */
@@ -133,134 +129,95 @@ export function statusResourcePolicy(
 /** Room left before the deadline for the last poll's answer. */
 const ANSWER_ALLOWANCE_MS = 100;
 
+/** Where a poll leaves a wait. */
+type Verdict = "settled" | "settling" | "unexpected";
+
 /**
- * The one wait: polls Describe until the target, the deadline or the abort signal. After a write it polls
- * where its client has seen such writes settle (SettleTimes), and moves its next poll whenever another wait
- * sees something; otherwise, and while nothing is known, on the fallback schedule. Its own loop rather than
- * @smithy/util-waiter's, whose delays are drawn from minDelay and maxDelay alone.
+ * The one wait: polls Describe until the target, the deadline or the abort signal, each poll where
+ * planNextPoll puts it. While it sleeps, what other waits see may move its next poll, so it wakes to
+ * re-plan. Its own loop rather than @smithy/util-waiter's, whose delays are drawn from minDelay and
+ * maxDelay alone.
  */
 async function waitResourcePolicy(
   client: AmpClient,
-  workspaceId: string,
   target: WaitTarget,
-  deadline: Deadline,
+  { workspaceId, deadline, written }: Wait,
   options: OperationOptions,
-  written: WriteAnswered | undefined,
 ): Promise<RemoteResourcePolicy | undefined> {
   const schedule = options.poll ?? DEFAULT_POLL_SCHEDULE;
-  const fallback: FallbackSchedule = {
-    firstDelayMs: schedule.minDelaySeconds * 1000,
-    maxDelayMs: Math.max(schedule.minDelaySeconds, schedule.maxDelaySeconds) * 1000,
-  };
-  const learned = written ? settleTimesOf(client, target) : undefined;
+  const known = written && options.learn !== false ? settleTimesOf(client, target) : undefined;
   const origin = written?.answeredAt ?? Date.now();
-  const view: WaitView = { lastSettlingMs: 0, missedPlan: false, jitter: drawJitter() };
+  const view: WaitView = { lastSettlingMs: undefined, missedPlan: false, jitter: drawJitter() };
   const started = Date.now();
   let last: RemoteResourcePolicy | undefined;
   let polled = false;
-  const describeStatus = (remote: RemoteResourcePolicy | undefined) => remote?.policyStatus ?? "gone";
-  const poll = async (): Promise<WaiterState> => {
+  const poll = async (): Promise<Verdict> => {
     const sentMs = Date.now() - origin;
-    learned?.probing(sentMs);
+    known?.probing(sentMs);
     try {
       last = await statusResourcePolicy(client, workspaceId, options.signal);
     } finally {
-      learned?.probed(sentMs);
+      known?.probed(sentMs);
     }
     polled = true;
-    const state = judgeStatus(target, last);
-    if (state !== WaiterState.FAILURE) {
-      const settled = state === WaiterState.SUCCESS;
-      learned?.record(settled ? Date.now() - origin : sentMs, settled);
-      if (!settled) view.lastSettlingMs = sentMs;
-    }
+    const verdict = verdictOf(target, last);
+    if (verdict === "settling") view.lastSettlingMs = sentMs;
+    if (verdict !== "unexpected")
+      known?.saw(verdict === "settled" ? Date.now() - origin : sentMs, verdict === "settled");
     options.onProgress?.({
       workspaceId,
       target,
-      status: describeStatus(last),
+      status: last?.policyStatus ?? "gone",
       elapsedMs: Date.now() - started,
     });
-    return state;
+    return verdict;
   };
-  // A wait that will not poll at once still says what it waits for, from the write's own answer.
+
+  // A wait after a write says what it waits for from the write's own answer; one after another's polls at once.
   if (written) options.onProgress?.({ workspaceId, target, status: written.status, elapsedMs: 0 });
-  learned?.begin(view);
-  let state: WaiterState;
+  let outcome: Verdict | "aborted" | "timeout" = written ? "settling" : await poll();
+  known?.begin(view);
   try {
-    state = await pollUntilSettled(
-      poll,
-      deadline,
-      options.signal,
-      written !== undefined,
-      (view) => {
-        const planned = learned ? learned.nextPoll(view, fallback) : fallbackPoll(view, fallback);
-        return { ...planned, atMs: origin + planned.atMs };
-      },
-      view,
-      learned,
-    );
+    while (outcome === "settling") {
+      const lastAtMs = Date.now() - origin + deadline.remainingMs() - ANSWER_ALLOWANCE_MS;
+      let planned = planNextPoll(view, schedule, known);
+      while (planned.atMs > Date.now() - origin && planned.atMs <= lastAtMs) {
+        const woke = await sleepUntil(origin + planned.atMs, options.signal, known?.changed());
+        if (woke !== "changed") break;
+        planned = planNextPoll(view, schedule, known);
+      }
+      const final = planned.atMs > lastAtMs;
+      if (final) await sleepUntil(origin + lastAtMs, options.signal);
+      if (options.signal?.aborted) {
+        outcome = "aborted";
+        break;
+      }
+      try {
+        outcome = await poll();
+      } catch (error) {
+        // A Describe cut short by the abort is the abort, not a failed call.
+        if (!options.signal?.aborted) throw error;
+        outcome = "aborted";
+      }
+      if (outcome === "settling" && final) outcome = "timeout";
+      // Only a poll placed where another write settled can miss; the next such poll then goes further out.
+      view.missedPlan = outcome === "settling" && planned.basis === "seen";
+      view.jitter = drawJitter();
+    }
   } finally {
-    learned?.end(view);
+    known?.end(view);
   }
-  const waited = Date.now() - started;
-  const seen = polled ? describeStatus(last) : "not yet polled";
-  switch (state) {
-    case WaiterState.SUCCESS:
+  if (outcome === "settled" && known) await saveSettleTimes(client, target);
+  const seen = polled ? (last?.policyStatus ?? "gone") : "not yet polled";
+  switch (outcome) {
+    case "settled":
       return last;
-    case WaiterState.ABORTED:
-      throw new WaitAbortedError(workspaceId, target, seen, waited);
-    case WaiterState.FAILURE:
+    case "aborted":
+      throw new WaitAbortedError(workspaceId, target, seen, Date.now() - started);
+    case "unexpected":
       throw new UnexpectedStatusError(workspaceId, target, seen);
     default:
       throw new WaitTimeoutError(workspaceId, target, seen, deadline.elapsedMs());
-  }
-}
-
-/**
- * Polls until a poll settles it one way or the other, sleeping until each planned poll (re-planned when what
- * the client knows changes), the last one just before the deadline.
- */
-async function pollUntilSettled(
-  poll: () => Promise<WaiterState>,
-  deadline: Deadline,
-  signal: AbortSignal | undefined,
-  afterWrite: boolean,
-  plan: (view: WaitView) => PlannedPoll,
-  view: WaitView,
-  learned: SettleTimes | undefined,
-): Promise<WaiterState> {
-  if (!afterWrite) {
-    const state = await poll();
-    if (state !== WaiterState.RETRY) return state;
-  }
-  for (;;) {
-    const lastAt = Date.now() + deadline.remainingMs() - ANSWER_ALLOWANCE_MS;
-    let planned = plan(view);
-    while (planned.atMs > Date.now() && planned.atMs <= lastAt) {
-      const woke = await sleepUntil(planned.atMs, signal, learned?.changed());
-      if (woke === "aborted") return WaiterState.ABORTED;
-      if (woke === "time") break;
-      planned = plan(view);
-    }
-    const final = planned.atMs > lastAt;
-    if (final) {
-      const woke = await sleepUntil(lastAt, signal);
-      if (woke === "aborted") return WaiterState.ABORTED;
-    }
-    const before = view.lastSettlingMs;
-    let state: WaiterState;
-    try {
-      state = await poll();
-    } catch (error) {
-      // A Describe cut short by the abort is the abort, not a failed call.
-      if (signal?.aborted) return WaiterState.ABORTED;
-      throw error;
-    }
-    if (state !== WaiterState.RETRY) return state;
-    if (final) return WaiterState.TIMEOUT;
-    // Only a poll placed on a settle seen elsewhere can miss; the next such poll then goes further out.
-    view.missedPlan = planned.basis === "seen" && view.lastSettlingMs !== before;
-    view.jitter = drawJitter();
   }
 }
 
@@ -285,17 +242,17 @@ async function sleepUntil(
   }
 }
 
-/** Which way a poll of a wait goes, from the status it saw. */
-function judgeStatus(target: WaitTarget, remote: RemoteResourcePolicy | undefined): WaiterState {
-  if (target === "deleted") return remote ? WaiterState.RETRY : WaiterState.SUCCESS;
+/** Where a poll leaves a wait, from the status it saw. */
+function verdictOf(target: WaitTarget, remote: RemoteResourcePolicy | undefined): Verdict {
+  if (target === "deleted") return remote ? "settling" : "settled";
   switch (remote?.policyStatus) {
     case "ACTIVE":
-      return WaiterState.SUCCESS;
+      return "settled";
     case "CREATING":
     case "UPDATING":
-      return WaiterState.RETRY;
+      return "settling";
     default:
-      return WaiterState.FAILURE;
+      return "unexpected";
   }
 }
 
@@ -307,17 +264,18 @@ export async function waitWorkspaceActive(
   options: OperationOptions,
 ): Promise<void> {
   const schedule = options.poll ?? DEFAULT_POLL_SCHEDULE;
+  const minDelay = Math.max(schedule.firstMs, schedule.stepMs ?? 0, 10) / 1000;
   const remainingSeconds = deadline.remainingMs() / 1000;
   const target = "writable (workspace ACTIVE)";
-  if (remainingSeconds <= schedule.minDelaySeconds) {
+  if (remainingSeconds <= minDelay) {
     throw new WaitTimeoutError(workspaceId, target, "not ACTIVE", deadline.elapsedMs());
   }
   try {
     await waitUntilWorkspaceActive(
       {
         client,
-        minDelay: schedule.minDelaySeconds,
-        maxDelay: Math.max(schedule.minDelaySeconds, schedule.maxDelaySeconds),
+        minDelay,
+        maxDelay: Math.max(minDelay, schedule.maxGapMs / 1000),
         maxWaitTime: remainingSeconds,
         abortSignal: options.signal,
       },

@@ -158,7 +158,7 @@ async function retryWhileSettling<T>(
         // Same revision, ACTIVE, still refused: the workspace is busy; wait for it before trying again.
         await waitWorkspaceActive(client, workspaceId, deadline, options);
       } else {
-        await waitResourcePolicyActive(client, workspaceId, deadline, options);
+        await waitResourcePolicyActive(client, { workspaceId, deadline }, options);
       }
     }
   }

@@ -36,7 +36,12 @@ export interface HandlerContext {
   signal: AbortSignal;
   /** What this CLI command has told the user already. */
   said: SaidOnce;
+  /** How operations wait, where not the core's default. */
+  waits: WaitOptions;
 }
+
+/** The core's wait options a plugin may be started with. */
+export type WaitOptions = Pick<OperationOptions, "poll" | "learn">;
 
 export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
   const checked = await resource().check({
@@ -176,6 +181,7 @@ function operationOptions(
   request: { urn: string; timeoutSeconds: number },
 ): OperationOptions {
   return {
+    ...context.waits,
     ...(request.timeoutSeconds > 0 ? { timeoutMs: request.timeoutSeconds * 1000 } : {}),
     signal: context.signal,
     onProgress: (progress) => {

@@ -29,7 +29,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Cancellation } from "./cancellation";
 import { checkConfig, diffConfig, ProviderConfiguration } from "./config";
 import { InvalidRequestError } from "./errors";
-import { check, create, diff, type HandlerContext, read, remove, update } from "./handlers";
+import { check, create, diff, type HandlerContext, read, remove, update, type WaitOptions } from "./handlers";
 import {
   checkRequestFrom,
   checkResponseOf,
@@ -66,6 +66,8 @@ function packageSchema(): string {
 export interface PluginServerOptions {
   /** The engine's address, for log lines; Handshake and Attach may supply it later. */
   engineAddress?: string;
+  /** How the operations wait, where not the core's default (a benchmark's reference poller). */
+  waits?: WaitOptions;
 }
 
 export interface PluginServer {
@@ -76,7 +78,7 @@ export interface PluginServer {
 
 /** Starts the service on 127.0.0.1 on a free port. */
 export async function startPluginServer(options: PluginServerOptions = {}): Promise<PluginServer> {
-  const provider = new ProviderService(new EngineLog(options.engineAddress));
+  const provider = new ProviderService(new EngineLog(options.engineAddress), options.waits ?? {});
   const server = new Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
@@ -127,7 +129,10 @@ class ProviderService {
   private readonly said = saidOnceInCommand(process.ppid);
   private config = new ProviderConfiguration();
 
-  constructor(private readonly log: EngineLog) {}
+  constructor(
+    private readonly log: EngineLog,
+    private readonly waits: WaitOptions,
+  ) {}
 
   implementation(): ServedRpcs {
     return {
@@ -233,7 +238,10 @@ class ProviderService {
     return this.unary((request: Req, signal) => {
       requireResourceType(request.getUrn());
       this.cancellation.refuseAfterCancel();
-      return handle({ config: this.config, log: this.log, signal, said: this.said }, request);
+      return handle(
+        { config: this.config, log: this.log, signal, said: this.said, waits: this.waits },
+        request,
+      );
     });
   }
 
@@ -246,7 +254,13 @@ class ProviderService {
       const operation = this.cancellation.begin(signal);
       try {
         return await handle(
-          { config: this.config, log: this.log, signal: operation.signal, said: this.said },
+          {
+            config: this.config,
+            log: this.log,
+            signal: operation.signal,
+            said: this.said,
+            waits: this.waits,
+          },
           request,
         );
       } finally {
