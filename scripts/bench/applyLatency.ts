@@ -1,7 +1,6 @@
 /**
  * Benchmark: how long create and update take beyond the time AWS needs to settle the policy, and how many
- * Describe calls they make, for the core's waiter (the default poll schedule and the previous one) against a
- * poller on Terraform's schedule.
+ * Describe calls they make, for many chains at once on one client, against a poller on Terraform's schedule.
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -23,9 +22,6 @@ import { type BenchSection, type Figure, median } from "./report";
  * schedule does well by landing on chosen points.
  */
 const SETTLE_SECONDS = [0.5, 0.8, 1.25, 2, 3.2, 5, 10] as const;
-
-/** The settle times of the chains run alone. */
-const ALONE_SETTLE_SECONDS = [0.5, 2, 10] as const;
 
 /** Runs of each poller per settle time: the waiter's delays are random, and round trips vary. */
 const REPEATS = 25;
@@ -211,30 +207,6 @@ function referenceCheckTimes(untilSeconds: number): number[] {
   return times;
 }
 
-function aloneCheck(
-  groups: Map<number, GroupResult>,
-  alone: { settleSeconds: number; poller: Poller; chains: ChainResult[] }[],
-): string[] {
-  const lines = [
-    "Alone: one chain at a time after the concurrent runs, the core's on a client of its own that has " +
-      "watched nothing settle; overhead of create / update, with their Describe calls, against the medians " +
-      "of the concurrent runs:",
-    "",
-    "| poller | settle | alone | concurrent |",
-    "| --- | --- | --- | --- |",
-  ];
-  for (const { settleSeconds, poller, chains } of alone) {
-    const together = groups.get(settleSeconds)?.get(poller) ?? [];
-    const pair = (runs: ChainResult[]) =>
-      OPERATIONS.map((operation) => {
-        const overhead = ms(median(runs.map((chain) => chain[operation].overheadMs)));
-        return `${overhead} (${median(runs.map((chain) => chain[operation].describes))})`;
-      }).join(" / ");
-    lines.push(`| ${poller.label} | ${settleSeconds} s | ${pair(chains)} | ${pair(together)} |`);
-  }
-  return lines;
-}
-
 function explanation(figures: Figure[]): string[] {
   const missed = figures.filter((figure) => figure.met === false);
   const checks = referenceCheckTimes(10)
@@ -254,9 +226,8 @@ function explanation(figures: Figure[]): string[] {
       "polls a step beyond the furthest any has looked, the step 2^(1/n) − 1 of the time waited for n " +
       "waits, at least 5%), so the first settle seen is found within a small step of the time waited, at " +
       "about one Describe per wait per doubling; then every wait polls halfway between the latest look that " +
-      "saw a write settling and the earliest settle, until the two are within 3% (or 10 ms), and then at " +
-      "that settle: one Describe. The chains alone, on a client of their own, show the fallback schedule of " +
-      "a lone first write, and its update, which polls where its create settled.",
+      "saw a write settling and the earliest settle, until the two are within 2% (or 10 ms), and then at " +
+      "that settle: one Describe.",
     "- Each settle time here follows the last on the same client, as a plugin sees AWS's pace change: the " +
       "settles remembered from the previous group are forgotten as soon as a wait is still settling after " +
       "them, at a cost of one Describe for the waits in flight at that moment.",
@@ -288,23 +259,6 @@ export async function benchApplyLatency(): Promise<BenchSection> {
     for (const settleSeconds of SETTLE_SECONDS) {
       groups.set(settleSeconds, await runGroup(emulator, client, settleSeconds));
     }
-    // One chain at a time, the core's on a client of its own: what a lone `pulumi up` sees, before its
-    // process has watched anything settle (its update follows what its create saw).
-    const alone: { settleSeconds: number; poller: Poller; chains: ChainResult[] }[] = [];
-    for (const settleSeconds of ALONE_SETTLE_SECONDS) {
-      for (const poller of [REFERENCE, ...CORE_POLLERS]) {
-        const own = createAmpClient(emulatorClientConfig(emulator));
-        try {
-          alone.push({
-            settleSeconds,
-            poller,
-            chains: [await runAlone(emulator, own, poller, settleSeconds)],
-          });
-        } finally {
-          own.destroy();
-        }
-      }
-    }
     const figures = OPERATIONS.flatMap((operation) =>
       SETTLE_SECONDS.flatMap((settleSeconds) => {
         const group = groups.get(settleSeconds);
@@ -312,7 +266,7 @@ export async function benchApplyLatency(): Promise<BenchSection> {
       }),
     );
     return {
-      title: "Apply latency: create and update beyond the settle time",
+      title: "Many at once: 25 chains of create and update on one client",
       method:
         `The emulator settles a policy in ${SETTLE_SECONDS.join(", ")} s (create and update alike), one ` +
         "settle time after another, in that order, on one client, as one plugin process would. For each " +
@@ -326,10 +280,10 @@ export async function benchApplyLatency(): Promise<BenchSection> {
         "operation's wall time minus the settle time (it includes the Put's round trip); Describe calls are " +
         "those the emulator logged for the workspace during the operation. The core polls where the writes " +
         "its client has watched settled (packages/core/src/settleTimes.ts), and, before it has seen any settle, " +
-        `on its fallback schedule: about ${DEFAULT_POLL_SCHEDULE.minDelaySeconds} s after the write, then ` +
-        `delays that double, each drawn between half and one and a half times, up to ${DEFAULT_POLL_SCHEDULE.maxDelaySeconds} s.`,
+        "on its schedule (the lone-apply section). The cache folder the plugin remembers settles in for the " +
+        "next process is a fresh one (XDG_CACHE_HOME), so these runs start from nothing.",
       figures,
-      details: [...aloneCheck(groups, alone), "", ...explanation(figures)],
+      details: explanation(figures),
     };
   } finally {
     client.destroy();

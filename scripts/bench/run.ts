@@ -1,6 +1,9 @@
 /** `make bench`: runs every benchmark in one process, one after another, and writes BENCHMARKS.md. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchApplyLatency } from "./applyLatency";
+import { benchLoneApply } from "./loneApply";
 import { benchPluginStart } from "./pluginStart";
 import { benchPolicyModule } from "./policyModule";
 import { benchPreviewCost } from "./previewCost";
@@ -9,6 +12,7 @@ import { type BenchSection, writeReport } from "./report";
 import { benchScale } from "./scale";
 
 const BENCHMARKS: Record<string, () => Promise<BenchSection>> = {
+  lone: benchLoneApply,
   latency: benchApplyLatency,
   start: benchPluginStart,
   preview: benchPreviewCost,
@@ -19,6 +23,10 @@ const BENCHMARKS: Record<string, () => Promise<BenchSection>> = {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  // Where plugins remember settle times: a folder of the run's own, never the user's cache.
+  const cache = mkdtempSync(join(tmpdir(), "awsamp-bench-cache-"));
+  process.env.XDG_CACHE_HOME = cache;
+  process.once("exit", () => rmSync(cache, { recursive: true, force: true }));
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in BENCHMARKS));
   if (unknown.length) {

@@ -78,6 +78,8 @@ export interface ProjectOptions {
   runtime?: { name: "python" | "go"; options?: Record<string, string> };
   /** Declare the awsamp plugin in Pulumi.yaml (`plugins.providers`); true by default. */
   pluginPath?: boolean;
+  /** The folder Pulumi.yaml names for the awsamp plugin: the build's bin/ when absent. */
+  pluginFolder?: string;
   /** Added to the CLI's environment. */
   env?: Record<string, string>;
   /**
@@ -245,7 +247,7 @@ function projectFile(options: ProjectOptions): string {
       "plugins:",
       "  providers:",
       "    - name: awsamp",
-      `      path: ${JSON.stringify(path.dirname(PLUGIN_BINARY))}`,
+      `      path: ${JSON.stringify(options.pluginFolder ?? path.dirname(PLUGIN_BINARY))}`,
     );
   }
   return `${lines.join("\n")}\n`;
