@@ -91,6 +91,17 @@ describe("settleTimes", () => {
       expect(planNextPoll(wait(1100), SCHEDULE, times).basis).to.equal("schedule");
     });
 
+    it("after missing a poll on a settle seen, with nothing seen later, polls once more just after it", () => {
+      const times = new SettleTimes();
+      times.saw(1000, true);
+      times.saw(1000, false);
+      expect(planNextPoll(wait(1000, { missedPlan: true }), SCHEDULE, times)).to.deep.equal({
+        atMs: 1050,
+        basis: "near",
+      });
+      expect(planNextPoll(wait(1050), SCHEDULE, times)).to.deep.include({ basis: "schedule" });
+    });
+
     it("goes at least a quarter further out after missing a poll placed on another's settle", () => {
       const times = new SettleTimes();
       times.saw(2000, false);

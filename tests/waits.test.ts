@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { createResourcePolicy, deleteResourcePolicy, updateResourcePolicy } from "@awsamp/core";
 import { createAmpClient } from "@awsamp/core/client";
@@ -132,6 +133,8 @@ describe("waits", () => {
       } finally {
         own.destroy();
       }
+      // The wait saves for the next process as it answers, not before: a moment for the file to land.
+      await sleep(100);
       return emulator.log.entries.filter(
         (e) => e.operation === "DescribeResourcePolicy" && e.workspaceId === id,
       ).length;

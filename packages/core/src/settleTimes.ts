@@ -35,6 +35,9 @@ export function scheduledPoll(schedule: PollSchedule, lastLookMs: number | undef
 const TOLERANCE_MS = 10;
 const TOLERANCE_SHARE = 0.02;
 
+/** After a poll on a settle seen that missed with nothing seen later, the next goes this much further. */
+const NEAR_STEP_SHARE = 0.04;
+
 /** A wait that missed a poll placed on another's settle goes at least this much further out next. */
 const GROWTH_AFTER_MISS = 1.25;
 
@@ -57,8 +60,11 @@ export interface WaitView {
 /** A wait's next poll, in ms after the write's answer, and what placed it there. */
 export interface PlannedPoll {
   atMs: number;
-  /** seen: where a write settled; halfway: between that and a look that saw one settling; schedule. */
-  basis: "seen" | "halfway" | "schedule";
+  /**
+   * seen: where a write settled; halfway: between that and a look that saw one settling; near: just after
+   * a seen poll that missed; schedule.
+   */
+  basis: "seen" | "halfway" | "near" | "schedule";
 }
 
 /**
@@ -140,6 +146,11 @@ export class SettleTimes {
   nextPoll(wait: WaitView, schedule: PollSchedule): PlannedPoll {
     const lastMs = wait.lastSettlingMs ?? 0;
     const earliestSettled = minAbove(this.settledMs, lastMs);
+    // A poll placed where writes settled that found this one still settling, with nothing seen later: it
+    // is most likely a little late, so one more poll just after, before the schedule's 26% step.
+    if (earliestSettled === undefined && wait.missedPlan) {
+      return { atMs: lastMs * (1 + NEAR_STEP_SHARE) + TOLERANCE_MS, basis: "near" };
+    }
     if (earliestSettled === undefined) return this.searchPoll(wait, schedule);
     const latestSettling = Math.max(lastMs, maxBelow(this.settlingMs, earliestSettled) ?? 0);
     const width = earliestSettled - latestSettling;

@@ -162,8 +162,11 @@ async function waitResourcePolicy(
     polled = true;
     const verdict = verdictOf(target, last);
     if (verdict === "settling") view.lastSettlingMs = sentMs;
-    if (verdict !== "unexpected")
-      known?.saw(verdict === "settled" ? Date.now() - origin : sentMs, verdict === "settled");
+    // AMP looked at the policy about halfway through the round trip: a settle seen then is the best bound.
+    const answeredMs = Date.now() - origin;
+    if (verdict !== "unexpected") {
+      known?.saw(verdict === "settled" ? (sentMs + answeredMs) / 2 : sentMs, verdict === "settled");
+    }
     options.onProgress?.({
       workspaceId,
       target,
@@ -207,7 +210,8 @@ async function waitResourcePolicy(
   } finally {
     known?.end(view);
   }
-  if (outcome === "settled" && known) await saveSettleTimes(client, target);
+  // Saved for the next process while the answer goes out: a cache never delays an operation.
+  if (outcome === "settled" && known) void saveSettleTimes(client, target);
   const seen = polled ? (last?.policyStatus ?? "gone") : "not yet polled";
   switch (outcome) {
     case "settled":
