@@ -126,9 +126,15 @@ server.addService(ResourceProviderService, {
   configure: answer(() => new pb.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true)),
   check: answer((request) => new pb.CheckResponse().setInputs(request.getNews())),
   diff: answer((request) => {
-    if (bytesOf(request.getOldInputs()).equals(bytesOf(request.getNews())))
-      return new pb.DiffResponse().setChanges(pb.DiffResponse.DiffChanges.DIFF_NONE);
-    return new pb.DiffResponse().setChanges(pb.DiffResponse.DiffChanges.DIFF_SOME).setDiffsList(["policyDocument"]);
+    // Keys only the old inputs hold (awsamp's Check adds access) are no change of the program's.
+    const olds = request.getOldInputs().getFieldsMap();
+    const diffs = [];
+    request.getNews().getFieldsMap().forEach((value, key) => {
+      const old = olds.get(key);
+      if (!old || !bytesOf(old).equals(bytesOf(value))) diffs.push(key);
+    });
+    if (diffs.length === 0) return new pb.DiffResponse().setChanges(pb.DiffResponse.DiffChanges.DIFF_NONE);
+    return new pb.DiffResponse().setChanges(pb.DiffResponse.DiffChanges.DIFF_SOME).setDiffsList(diffs);
   }),
   update: answer((request) => new pb.UpdateResponse().setProperties(request.getNews())),
   cancel: answer(() => new Empty()),

@@ -58,5 +58,34 @@ export function writeReport(path: string, sections: readonly BenchSection[], sta
     lines.push("");
     if (section.details?.length) lines.push(...section.details, "");
   }
-  writeFileSync(path, lines.join("\n"));
+  writeFileSync(path, wrapLines(lines.join("\n")));
+}
+
+/** Columns a line of prose may take, so that the report reads in a terminal; table rows stay whole. */
+const WIDTH = 100;
+
+/**
+ * Wraps every line of prose longer than WIDTH at spaces; a list item's continuation lines are indented
+ * under its text. Tables, headings and short lines are left as they are.
+ */
+export function wrapLines(text: string): string {
+  return text
+    .split("\n")
+    .flatMap((line) => {
+      if (line.length <= WIDTH || line.startsWith("|") || line.startsWith("#")) return [line];
+      const indent = /^(\s*)(- )?/.exec(line)?.[0].replace(/- $/, "  ") ?? "";
+      const wrapped: string[] = [];
+      let current = "";
+      for (const word of line.split(" ")) {
+        const prefix = wrapped.length === 0 && current === "" ? "" : indent;
+        if (current && current.length + 1 + word.length > WIDTH) {
+          wrapped.push(current);
+          current = prefix + word;
+        } else {
+          current = current ? `${current} ${word}` : `${prefix}${word}`;
+        }
+      }
+      return [...wrapped, current];
+    })
+    .join("\n");
 }

@@ -60,6 +60,10 @@ func (noop) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.Diff
 			diffs = append(diffs, key)
 		}
 	}
+	// Keys only the olds hold (computed inputs another plugin's Check added) are no change of the program's.
+	if len(diffs) == 0 {
+		return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+	}
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, Diffs: diffs}, nil
 }
 
