@@ -99,9 +99,11 @@ packages/plugin/bin/main.js: $(DEPS) $(PACKAGE_SOURCES) schema.json
 	@touch $@
 
 # The Node.js SDK compiles to bin/ with its package.json, README and LICENSE beside it: the package as it is
-# published (`npm pack sdk/nodejs/bin`). The tree uses it from there, linked as `npm install` links a folder.
-$(SDK)/bin/index.js: $(DEPS) $(SDK_SOURCES) LICENSE
-	$(TSC) -p $(SDK)/tsconfig.json
+# published (`npm pack sdk/nodejs/bin`). Without source maps: they would point at sources the package does
+# not ship (codegen's tsconfig.json asks for them; codegen's files stay as it writes them). The tree uses it from there, linked as `npm install` links a folder.
+$(SDK)/bin/index.js: $(DEPS) $(SDK_SOURCES) LICENSE Makefile
+	@rm -rf $(SDK)/bin
+	$(TSC) -p $(SDK)/tsconfig.json --sourceMap false --declarationMap false
 	cp $(SDK)/package.json $(SDK)/README.md LICENSE $(SDK)/bin/
 	ln -sfn ../../$(SDK)/bin node_modules/@awsamp/awsamp
 	@touch $@
@@ -129,7 +131,9 @@ lint: $(DEPS)
 # Every test: the SDKs' freshness (which needs the CLI), the Python and Go SDKs under their languages' mocks,
 # then mocha, whose end-to-end suites drive the CLI (without one they skip, saying why; under CI=true they fail).
 test: build lint pulumi sdk-check test-python test-go test-tools
-	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js'
+	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && run=$$(basename $$cache) && \
+	AWSAMP_TEST_RUN=$$run XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js' && \
+	node build/tests/scripts/leftovers.js $$run
 
 demo: build $(if $(shell command -v go),pulumi)
 	node build/scripts/demo.js

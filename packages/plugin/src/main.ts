@@ -1,9 +1,11 @@
 /** The plugin's entry point: serves the ResourceProvider service and prints its port, as the engine expects. */
 import { engineAddressFrom } from "@awsamp/core/engineLog";
+import { watchEngine } from "./engineWatch";
 import { startPluginServer } from "./server";
 
 async function main(): Promise<void> {
-  const server = await startPluginServer({ engineAddress: engineAddressFrom(process.argv.slice(2)) });
+  const engineAddress = engineAddressFrom(process.argv.slice(2));
+  const server = await startPluginServer({ engineAddress });
   // The engine reads the first stdout line as the port; nothing may be printed before it.
   process.stdout.write(`${server.port}\n`);
   const stop = () => {
@@ -13,6 +15,10 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // A CLI killed (SIGKILL from a CI timeout, SIGPIPE from `pulumi preview | head`) sends no signal: without
+  // this the plugin would wait forever. Waits in flight are cancelled, as at a Cancel; nothing can reach the
+  // engine any more, so its state stays as it last recorded it.
+  watchEngine({ parentPid: process.ppid, ...(engineAddress ? { engineAddress } : {}), onGone: stop });
 }
 
 if (require.main === module) {

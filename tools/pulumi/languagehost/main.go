@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"google.golang.org/grpc"
@@ -58,6 +59,7 @@ func run(name string, args []string) error {
 		return err
 	}
 	defer func() { _ = runner.Process.Kill() }()
+	go exitWhenOrphaned(runner)
 	conn, err := grpc.NewClient(runner.address, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return fmt.Errorf("connecting to %s-runner at %s: %w", name, runner.address, err)
@@ -75,6 +77,19 @@ func run(name string, args []string) error {
 		server.Stop()
 	}()
 	return server.Serve(listener)
+}
+
+// exitWhenOrphaned ends the front, and its runner with it, once the CLI that started the front is gone
+// (killed, or dead of SIGPIPE): the front is then re-parented. Left alone, the runner would notice only at
+// its health check of the engine, five minutes apart.
+func exitWhenOrphaned(runner *runnerProcess) {
+	parent := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != parent {
+			_ = runner.Process.Kill()
+			os.Exit(0)
+		}
+	}
 }
 
 // newFront is the front's server: the calls it answers itself, and every other call relayed to the runner.
