@@ -96,10 +96,10 @@ describe("settleTimes", () => {
       times.saw(1000, true);
       times.saw(1000, false);
       expect(planNextPoll(wait(1000, { missedPlan: true }), SCHEDULE, times)).to.deep.equal({
-        atMs: 1050,
+        atMs: 1020,
         basis: "near",
       });
-      expect(planNextPoll(wait(1050), SCHEDULE, times)).to.deep.include({ basis: "schedule" });
+      expect(planNextPoll(wait(1020), SCHEDULE, times)).to.deep.include({ basis: "schedule" });
     });
 
     it("goes at least a quarter further out after missing a poll placed on another's settle", () => {

@@ -35,9 +35,6 @@ export function scheduledPoll(schedule: PollSchedule, lastLookMs: number | undef
 const TOLERANCE_MS = 10;
 const TOLERANCE_SHARE = 0.02;
 
-/** After a poll on a settle seen that missed with nothing seen later, the next goes this much further. */
-const NEAR_STEP_SHARE = 0.04;
-
 /** A wait that missed a poll placed on another's settle goes at least this much further out next. */
 const GROWTH_AFTER_MISS = 1.25;
 
@@ -147,9 +144,9 @@ export class SettleTimes {
     const lastMs = wait.lastSettlingMs ?? 0;
     const earliestSettled = minAbove(this.settledMs, lastMs);
     // A poll placed where writes settled that found this one still settling, with nothing seen later: it
-    // is most likely a little late, so one more poll just after, before the schedule's 26% step.
+    // is most likely a little late, so one more poll a tolerance after, before the schedule's 26% step.
     if (earliestSettled === undefined && wait.missedPlan) {
-      return { atMs: lastMs * (1 + NEAR_STEP_SHARE) + TOLERANCE_MS, basis: "near" };
+      return { atMs: lastMs + Math.max(TOLERANCE_MS, TOLERANCE_SHARE * lastMs), basis: "near" };
     }
     if (earliestSettled === undefined) return this.searchPoll(wait, schedule);
     const latestSettling = Math.max(lastMs, maxBelow(this.settlingMs, earliestSettled) ?? 0);

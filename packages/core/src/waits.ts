@@ -162,10 +162,10 @@ async function waitResourcePolicy(
     polled = true;
     const verdict = verdictOf(target, last);
     if (verdict === "settling") view.lastSettlingMs = sentMs;
-    // AMP looked at the policy about halfway through the round trip: a settle seen then is the best bound.
-    const answeredMs = Date.now() - origin;
+    // A settle is recorded when the poll that saw it was answered: later than AMP looked, by up to a round
+    // trip, so that the next wait placed on it finds the write settled rather than missing by a little.
     if (verdict !== "unexpected") {
-      known?.saw(verdict === "settled" ? (sentMs + answeredMs) / 2 : sentMs, verdict === "settled");
+      known?.saw(verdict === "settled" ? Date.now() - origin : sentMs, verdict === "settled");
     }
     options.onProgress?.({
       workspaceId,
