@@ -33,7 +33,7 @@ describe("describe", () => {
     const { emulator, client, workspaceId } = fixture();
     emulator.faults.failNext(10, { operation: "DescribeResourcePolicy" });
     await expect(
-      findResourcePolicyByWorkspaceID(client, workspaceId, "reading the resource policy"),
+      findResourcePolicyByWorkspaceID(client, workspaceId, { action: "reading the resource policy" }),
     ).to.be.rejectedWith(
       AwsRequestError,
       `reading the resource policy on workspace ${workspaceId}: InternalServerException`,

@@ -8,6 +8,7 @@ import type { AmpClient } from "@aws-sdk/client-amp";
 import { createResourcePolicy, deleteResourcePolicy, updateResourcePolicy } from "@awsamp/core";
 import { createAmpClient } from "@awsamp/core/client";
 import { PartialWriteError, WaitAbortedError, WaitTimeoutError } from "@awsamp/core/errors";
+import { settleTimesOf } from "@awsamp/core/settleTimes";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
 import { type AmpEmulator, emulatorClientConfig } from "./emulator/server";
@@ -108,6 +109,32 @@ describe("waits", () => {
       .and.to.match(/cancelled after/);
     expect((error as PartialWriteError).reason).to.be.instanceOf(WaitAbortedError);
     expect(Date.now() - started).to.be.below(500);
+  });
+
+  it("learns where a write settled without the time its polls queued on the client (a throttle's rate limit)", async () => {
+    emulator.settle.policyCreateMs = 300;
+    const queued = createAmpClient(emulatorClientConfig(emulator));
+    // Holds each Describe where the rate limit holds it, before it leaves: AMP sees it 700 ms later.
+    queued.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "DescribeResourcePolicyCommand") await sleep(700);
+        return next(args);
+      },
+      { step: "finalizeRequest", priority: "low", name: "queuedLikeARateLimit" },
+    );
+    try {
+      await createResourcePolicy(
+        queued,
+        { workspaceId, policyDocument: policyDocument(workspaceArn) },
+        { poll: { firstMs: 50, growth: 2, maxGapMs: 400 } },
+      );
+      const { settledMs } = settleTimesOf(queued, "ACTIVE").record;
+      expect(settledMs).to.not.be.empty;
+      // Each poll that saw it settled was answered 700 ms after it was sent: without that queue, by 650 ms.
+      for (const settled of settledMs) expect(settled).to.be.within(300, 650);
+    } finally {
+      queued.destroy();
+    }
   });
 
   describe("what the next process knows", () => {

@@ -51,12 +51,10 @@ export async function readResourcePolicy(
   known: { policyDocument?: string; region?: string } = {},
   options: Pick<OperationOptions, "signal"> = {},
 ): Promise<ResourcePolicyState | undefined> {
-  const remote = await findResourcePolicyByWorkspaceID(
-    client,
-    workspaceId,
-    "reading the resource policy",
-    options.signal,
-  );
+  const remote = await findResourcePolicyByWorkspaceID(client, workspaceId, {
+    action: "reading the resource policy",
+    signal: options.signal,
+  });
   if (!remote) return undefined;
   const knownText = known.policyDocument;
   return {

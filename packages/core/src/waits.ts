@@ -1,7 +1,7 @@
 /** The waits: Describe until the policy (or its workspace) settles, within the operation's deadline. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AmpClient, waitUntilWorkspaceActive } from "@aws-sdk/client-amp";
-import { findResourcePolicyByWorkspaceID } from "./describe";
+import { type DescribeOptions, findResourcePolicyByWorkspaceID } from "./describe";
 import {
   AwsRequestError,
   awsErrorName,
@@ -121,9 +121,12 @@ export async function waitResourcePolicyDeleted(
 export function statusResourcePolicy(
   client: AmpClient,
   workspaceId: string,
-  signal?: AbortSignal,
+  options: Omit<DescribeOptions, "action"> = {},
 ): Promise<RemoteResourcePolicy | undefined> {
-  return findResourcePolicyByWorkspaceID(client, workspaceId, "waiting for the resource policy", signal);
+  return findResourcePolicyByWorkspaceID(client, workspaceId, {
+    ...options,
+    action: "waiting for the resource policy",
+  });
 }
 
 /** Room left before the deadline for the last poll's answer. */
@@ -153,19 +156,28 @@ async function waitResourcePolicy(
   let polled = false;
   const poll = async (): Promise<Verdict> => {
     const sentMs = Date.now() - origin;
+    let leftMs = sentMs;
     known?.probing(sentMs);
     try {
-      last = await statusResourcePolicy(client, workspaceId, options.signal);
+      last = await statusResourcePolicy(client, workspaceId, {
+        signal: options.signal,
+        onSent: () => {
+          leftMs = Date.now() - origin;
+        },
+      });
     } finally {
       known?.probed(sentMs);
     }
     polled = true;
     const verdict = verdictOf(target, last);
     if (verdict === "settling") view.lastSettlingMs = sentMs;
-    // A settle is recorded when the poll that saw it was answered: later than AMP looked, by up to a round
-    // trip, so that the next wait placed on it finds the write settled rather than missing by a little.
+    // A settle is recorded at the poll's answer, less the time the poll queued for the client's rate limit
+    // or a retry: later than AMP looked by up to a round trip, so that the next wait placed on it finds the
+    // write settled rather than missing by a little, but not by a throttle's queue, which would put every
+    // later wait's poll that much after AMP settled.
     if (verdict !== "unexpected") {
-      known?.saw(verdict === "settled" ? Date.now() - origin : sentMs, verdict === "settled");
+      const answeredMs = Date.now() - origin;
+      known?.saw(verdict === "settled" ? answeredMs - (leftMs - sentMs) : sentMs, verdict === "settled");
     }
     options.onProgress?.({
       workspaceId,

@@ -69,12 +69,10 @@ export async function putNewResourcePolicy(
     return await put();
   } catch (error) {
     if (!isWriteConflict(error)) throw error;
-    const existing = await findResourcePolicyByWorkspaceID(
-      client,
-      inputs.workspaceId,
-      PUTTING,
-      options.signal,
-    );
+    const existing = await findResourcePolicyByWorkspaceID(client, inputs.workspaceId, {
+      action: PUTTING,
+      signal: options.signal,
+    });
     if (existing) {
       throw new PolicyAlreadyExistsError(inputs.workspaceId, options.resourceName, { cause: error });
     }
@@ -146,7 +144,10 @@ async function retryWhileSettling<T>(
       return await write();
     } catch (error) {
       if (!isWriteConflict(error)) throw asAwsampError(action, workspaceId, error);
-      const remote = await findResourcePolicyByWorkspaceID(client, workspaceId, action, options.signal);
+      const remote = await findResourcePolicyByWorkspaceID(client, workspaceId, {
+        action,
+        signal: options.signal,
+      });
       if (!remote || remote.revisionId !== revisionId) {
         throw new PolicyConflictError(action, workspaceId, revisionId, remote?.revisionId, { cause: error });
       }
