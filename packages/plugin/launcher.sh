@@ -19,7 +19,7 @@ case $script in
 esac
 here=$(CDPATH='' cd -- "${here:-/}" && pwd -P)
 if ! command -v node >/dev/null 2>&1; then
-  echo "pulumi-resource-awsamp: the awsamp provider needs Node.js 20.19 or later on PATH; found none (install it from https://nodejs.org)" >&2
+  echo "pulumi-resource-awsamp: the awsamp provider needs Node.js 22.12 or later on PATH; found none (install it from https://nodejs.org)" >&2
   exit 1
 fi
 # One node process: the check is preloaded (-r), so it runs before the provider's code is even parsed, and the

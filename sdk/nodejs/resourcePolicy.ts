@@ -23,6 +23,17 @@ export class ResourcePolicy extends pulumi.CustomResource {
         return new ResourcePolicy(name, <any>state, { ...opts, id: id });
     }
 
+    /**
+     * Check whether an existing ResourcePolicy resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, state?: ResourcePolicyState, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("awsamp:index:ResourcePolicy", id, <any>state || {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'awsamp:index:ResourcePolicy';
 
@@ -80,6 +91,7 @@ export class ResourcePolicy extends pulumi.CustomResource {
             resourceInputs["region"] = state?.region;
             resourceInputs["revisionId"] = state?.revisionId;
             resourceInputs["workspaceId"] = state?.workspaceId;
+            resourceInputs["access"] = undefined /*out*/;
         } else {
             const args = argsOrState as ResourcePolicyArgs | undefined;
             if (args?.policyDocument === undefined && !opts.urn) {

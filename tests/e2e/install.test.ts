@@ -5,7 +5,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -32,8 +32,67 @@ function enginePlatform(): string {
 
 /** The message both launchers and the version check print, for a node found (`v18.20.4`) or `none`. */
 function needsNode(found: string): string {
-  return `pulumi-resource-awsamp: the awsamp provider needs Node.js 20.19 or later on PATH; found ${found} (install it from https://nodejs.org)`;
+  return `pulumi-resource-awsamp: the awsamp provider needs Node.js 22.12 or later on PATH; found ${found} (install it from https://nodejs.org)`;
 }
+
+/** The commands README.md's "Install and use" gives, each a one-line `sh` block, by what it installs. */
+interface ReadmeInstallCommands {
+  plugin: string;
+  typescript: string;
+  python: string;
+  go: string;
+  dynamic: string;
+}
+
+/** Finds each install command in README.md's "Install and use" section, failing when one is missing. */
+function readmeInstallCommands(readme: string): ReadmeInstallCommands {
+  const section = readme.slice(readme.indexOf("## Install and use"), readme.indexOf("\n## What it does"));
+  const blocks = [...section.matchAll(/```sh\n([^\n]+)\n\s*```/g)].map((match) => (match[1] ?? "").trim());
+  const find = (what: string, pattern: RegExp) => {
+    const found = blocks.filter((block) => pattern.test(block));
+    expect(found, `README.md's one command for ${what}`).to.have.lengthOf(1);
+    return found[0] ?? "";
+  };
+  return {
+    plugin: find("the plugin", /^pulumi plugin install /),
+    typescript: find("the TypeScript SDK", /^npm install CHECKOUT\/dist\/awsamp-awsamp-/),
+    python: find("the Python SDK", /^pip install /),
+    go: find("the Go SDK", /^go mod edit /),
+    dynamic: find("the dynamic provider", /^npm install .*awsamp-dynamic-/),
+  };
+}
+
+/**
+ * The user's own environment for installing packages (their npm, pip and Go caches, registries and
+ * certificates), with this test bed's node and CLI first on PATH and no AWS credentials.
+ */
+function userEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith("AWS_")) env[name] = value;
+  }
+  env.PATH = [path.dirname(process.execPath), TOOLS_BIN, process.env.PATH ?? ""].join(path.delimiter);
+  return env;
+}
+
+/** A Go program of the SDK, as a user's main.go might start. */
+const GO_PROGRAM = `package main
+
+import (
+	"github.com/awsamp/awsamp/sdk/go/awsamp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		_, err := awsamp.NewResourcePolicy(ctx, "policy", &awsamp.ResourcePolicyArgs{
+			WorkspaceId:    pulumi.String("ws-example"),
+			PolicyDocument: pulumi.String("{}"),
+		})
+		return err
+	})
+}
+`;
 
 /**
  * Runs a program with exactly this environment, never throwing: its exit code and output. With a deadline,
@@ -44,8 +103,9 @@ function runWith(
   args: readonly string[],
   env: Record<string, string>,
   deadlineMs?: number,
+  cwd?: string,
 ): Promise<CliResult> {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -77,6 +137,11 @@ describe("end to end: the plugin installed from its tarball", function () {
   let path_: string;
   let cliEnv: Record<string, string>;
   let installed: string;
+  /** The README's install commands, with CHECKOUT as it is written there. */
+  let readme: ReadmeInstallCommands;
+  /** Runs a README command as a user types it into sh, CHECKOUT being this checkout. */
+  const runAsWritten = (command: string, cwd: string, env: Record<string, string>) =>
+    runWith("sh", ["-c", command.replaceAll("CHECKOUT", REPO_ROOT)], env, undefined, cwd);
 
   before(async function () {
     if (!e2e.available) return;
@@ -105,18 +170,11 @@ describe("end to end: the plugin installed from its tarball", function () {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
     expect(await readdir(home), "PULUMI_HOME starts empty").to.deep.equal([]);
-    const install = await runWith(
-      e2e.cli,
-      [
-        "--non-interactive",
-        "plugin",
-        "install",
-        "resource",
-        "awsamp",
-        version,
-        "-f",
-        tarballOf(enginePlatform()),
-      ],
+    readme = readmeInstallCommands(await readFile(path.join(REPO_ROOT, "README.md"), "utf8"));
+    // The README's own command, for this machine's tarball, from a folder outside the checkout.
+    const install = await runAsWritten(
+      readme.plugin.replace("linux-amd64", enginePlatform()),
+      scratch,
       cliEnv,
     );
     expect(install.code, `${install.stdout}\n${install.stderr}`).to.equal(0);
@@ -182,12 +240,25 @@ describe("end to end: the plugin installed from its tarball", function () {
     await access(path.join(installed, "pulumi-resource-awsamp"), constants.X_OK);
   });
 
-  describe("pulumi up with the installed plugin", () => {
+  describe("pulumi up with the installed plugin and the SDK from its tarball", () => {
     let project: PulumiProject;
 
-    before(async () => {
+    before(async function () {
       if (!e2e.available) return;
-      project = await e2e.project({ name: "awsamp-install", pluginPath: false, env: cliEnv });
+      this.timeout(180_000);
+      // A project with no node_modules of the checkout's: the README's npm command installs the SDK (and
+      // @pulumi/pulumi under it, from the registry) into it.
+      project = await e2e.project({ name: "awsamp-install", pluginPath: false, env: cliEnv, packages: [] });
+      const npm = await runAsWritten(readme.typescript, project.dir, userEnv());
+      expect(npm.code, `${readme.typescript}\n${npm.stdout}\n${npm.stderr}`).to.equal(0);
+    });
+
+    it("installs the SDK as a package of its own, with no source map naming a file it does not ship", async () => {
+      const sdk = path.join(project.dir, "node_modules", "@awsamp", "awsamp");
+      expect((await lstat(sdk)).isSymbolicLink(), "a folder, not a link into the checkout").to.equal(false);
+      const files = await readdir(sdk, { recursive: true });
+      expect(files).to.include("index.js");
+      expect(files.filter((file) => file.endsWith(".map"))).to.deep.equal([]);
     });
 
     it("creates the policy, with no plugins block in Pulumi.yaml and no awsamp plugin on PATH", async () => {
@@ -213,6 +284,69 @@ describe("end to end: the plugin installed from its tarball", function () {
         (resource) => resource.type === "pulumi:providers:awsamp",
       );
       expect(provider?.inputs?.version, "the default provider names the installed version").to.equal(version);
+    });
+  });
+
+  describe("the Python and Go SDKs and the dynamic provider, installed with the README's commands", () => {
+    /** A folder of its own for a program, outside the checkout. */
+    const programFolder = async (name: string) => {
+      const dir = path.join(scratch, name);
+      await mkdir(dir);
+      return dir;
+    };
+    const must = async (command: string, cwd: string, env: Record<string, string>) => {
+      const result = await runAsWritten(command, cwd, env);
+      expect(result.code, `${command}\n${result.stdout}\n${result.stderr}`).to.equal(0);
+      return result;
+    };
+
+    it("Python: pip installs the wheel into the program's virtualenv, and the program imports it", async function () {
+      this.timeout(300_000);
+      const dir = await programFolder("python-program");
+      await must("python3 -m venv venv", dir, userEnv());
+      const base = userEnv();
+      const venv: Record<string, string> = {
+        ...base,
+        VIRTUAL_ENV: path.join(dir, "venv"),
+        PATH: [path.join(dir, "venv", "bin"), base.PATH].join(path.delimiter),
+      };
+      await must(readme.python, dir, venv);
+      const imported = await must(
+        "python -c 'import pulumi_awsamp; print(pulumi_awsamp.ResourcePolicy.__name__, pulumi_awsamp.__file__)'",
+        dir,
+        venv,
+      );
+      expect(imported.stdout).to.match(
+        /^ResourcePolicy .*\/venv\/lib\/python[^/]+\/site-packages\/pulumi_awsamp\//,
+      );
+    });
+
+    it("Go: the go mod command takes the SDK from the checkout, and the program builds and vets", async function () {
+      this.timeout(300_000);
+      const dir = await programFolder("go-program");
+      await must("go mod init example.com/program", dir, userEnv());
+      await writeFile(path.join(dir, "main.go"), GO_PROGRAM);
+      await must(readme.go, dir, userEnv());
+      await must("go build ./... && go vet ./...", dir, userEnv());
+    });
+
+    it("dynamic: npm installs the core and the dynamic provider as packages, not links into the checkout", async function () {
+      this.timeout(180_000);
+      const dir = await programFolder("dynamic-program");
+      await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "program", private: true }));
+      await must(readme.dynamic, dir, userEnv());
+      for (const name of ["core", "dynamic"]) {
+        const installedPackage = path.join(dir, "node_modules", "@awsamp", name);
+        expect((await lstat(installedPackage)).isSymbolicLink(), name).to.equal(false);
+        // Its source maps name src/, which it ships.
+        await access(path.join(installedPackage, "src", "index.ts"));
+      }
+      const loaded = await must(
+        `node -e 'console.log(typeof require("@awsamp/dynamic").ResourcePolicy)'`,
+        dir,
+        userEnv(),
+      );
+      expect(loaded.stdout.trim()).to.equal("function");
     });
   });
 
@@ -275,10 +409,10 @@ describe("end to end: the plugin installed from its tarball", function () {
       const { nodeVersionProblem } = require(path.join(installed, "checkNode.js")) as {
         nodeVersionProblem(version: string): string | undefined;
       };
-      for (const ok of ["20.19.0", "20.20.2", "21.0.0", "22.12.0", "24.1.0"]) {
+      for (const ok of ["22.12.0", "22.23.5", "23.0.0", "24.22.3", "25.1.0"]) {
         expect(nodeVersionProblem(ok), ok).to.equal(undefined);
       }
-      for (const old of ["20.18.3", "18.20.4", "16.0.0", "0.10.48", "not a version"]) {
+      for (const old of ["22.11.0", "20.19.5", "18.20.4", "16.0.0", "0.10.48", "not a version"]) {
         expect(nodeVersionProblem(old), old).to.equal(needsNode(`v${old}`));
       }
     });

@@ -95,6 +95,12 @@ func (ResourcePolicyState) ElementType() reflect.Type {
 	return reflect.TypeOf((*resourcePolicyState)(nil)).Elem()
 }
 
+// ResourcePolicyExists checks whether an existing ResourcePolicy resource with the given ID exists.
+func ResourcePolicyExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *ResourcePolicyState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("awsamp:index:ResourcePolicy", id, state, "", opts...)
+}
+
 type resourcePolicyArgs struct {
 	// Lint rules whose warnings this resource has accepted, so previews stop repeating them: duplicate-key, no-version, resource-not-workspace, unknown-condition-operator, empty-condition, allow-not-action, public-grant, allow-not-principal, cross-account-kms. It changes nothing in AWS.
 	AcceptedWarnings []string `pulumi:"acceptedWarnings"`

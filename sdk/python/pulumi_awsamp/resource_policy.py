@@ -281,6 +281,22 @@ class ResourcePolicy(pulumi.CustomResource):
         __props__.__dict__["access"] = None
         return ResourcePolicy(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None,
+            policy_document: pulumi.Input[Optional[_builtins.str]] = None,
+            policy_status: pulumi.Input[Optional[_builtins.str]] = None,
+            region: pulumi.Input[Optional[_builtins.str]] = None,
+            revision_id: pulumi.Input[Optional[_builtins.str]] = None,
+            workspace_id: pulumi.Input[Optional[_builtins.str]] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        __props__["policyDocument"] = policy_document
+        __props__["policyStatus"] = policy_status
+        __props__["region"] = region
+        __props__["revisionId"] = revision_id
+        __props__["workspaceId"] = workspace_id
+        return pulumi.runtime.exists_resource(None, 'awsamp:index:ResourcePolicy', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter
     def access(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
