@@ -30,9 +30,9 @@ PLUGIN := bin/pulumi-resource-awsamp
 SDK := sdk/nodejs
 SDK_LANGUAGES := nodejs python go
 SDK_SOURCES := $(shell find $(SDK) -name '*.ts' -not -path '$(SDK)/bin/*' -not -path '*/node_modules/*') $(SDK)/package.json $(SDK)/tsconfig.json
-LAUNCHER := packages/plugin/launcher.sh
-# The packages, in the order they build: the core, then the adapters over it.
-PACKAGES := packages/core packages/dynamic packages/plugin packages/policy-pack
+LAUNCHER := provider/plugin/launcher.sh
+# The packages, in the order they build: the core, what the adapters share of the engine, then the adapters.
+PACKAGES := provider/core provider/engine provider/dynamic provider/plugin provider/policy-pack
 PACKAGE_SOURCES := $(shell find $(PACKAGES) -name '*.ts' -path '*/src/*') $(PACKAGES:%=%/package.json) $(PACKAGES:%=%/tsconfig.json)
 # The one version, schema.json's: the plugin reports it, codegen writes it into every SDK, the tarballs carry it.
 VERSION = $(shell node -p "require('./schema.json').version")
@@ -105,16 +105,19 @@ $(DEPS): $(NODE_PINNED) package.json package-lock.json $(PACKAGES:%=%/package.js
 
 # The packages compile first (tsc -b, each to its bin/), then the SDK generated from schema.json (`make sdk`,
 # then commit it) over @awsamp/dynamic, then the tree, whose tests and examples import them by name (an npm
-# workspace). The plugin's launcher runs packages/plugin, which reads schema.json beside it.
-build: $(DEPS) packages/plugin/bin/main.js $(SDK)/bin/index.js
+# workspace). The plugin's launcher runs provider/plugin, which reads schema.json beside it.
+build: $(DEPS) provider/plugin/bin/main.js $(SDK)/bin/index.js
+	@# The tree compiles whole each time anyway: starting from nothing leaves no output of a moved or
+	@# deleted test behind for mocha to run.
+	rm -rf build
 	$(TSC) -p tsconfig.json
 	@mkdir -p bin
-	sed -e 's|@MAIN@|../packages/plugin/bin/main.js|' -e 's|@GUARD@|../$(NODE_CHECK)|' $(LAUNCHER) > $(PLUGIN)
+	sed -e 's|@MAIN@|../provider/plugin/bin/main.js|' -e 's|@GUARD@|../$(NODE_CHECK)|' $(LAUNCHER) > $(PLUGIN)
 	chmod +x $(PLUGIN)
 
-packages/plugin/bin/main.js: $(DEPS) $(PACKAGE_SOURCES) schema.json
+provider/plugin/bin/main.js: $(DEPS) $(PACKAGE_SOURCES) schema.json
 	$(TSC) -b $(PACKAGES)
-	cp schema.json packages/plugin/bin/schema.json
+	cp schema.json provider/plugin/bin/schema.json
 	@touch $@
 
 # The Node.js SDK compiles to bin/ with its package.json, README and LICENSE beside it: the package as it is
@@ -149,7 +152,7 @@ sdk-check: $(PULUMI_TOOLS)
 	rm -rf $$out
 
 # The tree imports the packages and the SDK by name: their declarations come first.
-lint: packages/plugin/bin/main.js $(SDK)/bin/index.js
+lint: provider/plugin/bin/main.js $(SDK)/bin/index.js
 	$(TSC) -p tsconfig.json --noEmit
 	node_modules/.bin/biome check .
 
@@ -181,7 +184,7 @@ emulator: build
 # place (tar -h follows the workspace's links) rather than staged, since writing their 13,000 files is slow.
 DIST_PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64 windows-arm64
 DIST_TARBALL = dist/pulumi-resource-awsamp-v$(VERSION)-$(1).tar.gz
-NODE_CHECK := packages/plugin/checkNode.js
+NODE_CHECK := provider/plugin/checkNode.js
 # The node_modules/ folders that hold the plugin's dependencies and theirs, found as node finds them; dev,
 # optional and peer dependencies left out.
 DIST_MODULES = $(shell node -e ' \
@@ -200,19 +203,19 @@ DIST_MODULES = $(shell node -e ' \
 	}; \
 	visit(path.join(root, "node_modules/@awsamp/plugin")); \
 	const tops = new Set([...found].map((where) => /^node_modules\/(@[^/]+\/)?[^/]+/.exec(path.relative(root, where))[0])); \
-	if (tops.has("node_modules/@awsamp/plugin")) throw new Error("packages/plugin/node_modules is not packed: hoist it"); \
+	if (tops.has("node_modules/@awsamp/plugin")) throw new Error("provider/plugin/node_modules is not packed: hoist it"); \
 	console.log([...tops].sort().join(" "))')
 
 dist: build python
 	rm -rf dist && mkdir -p dist/stage
 	sed -e 's|@MAIN@|bin/main.js|' -e 's|@GUARD@|checkNode.js|' $(LAUNCHER) > dist/stage/pulumi-resource-awsamp
 	chmod 755 dist/stage/pulumi-resource-awsamp
-	sed 's/\r*$$/\r/' packages/plugin/launcher.cmd > dist/stage/pulumi-resource-awsamp.cmd
+	sed 's/\r*$$/\r/' provider/plugin/launcher.cmd > dist/stage/pulumi-resource-awsamp.cmd
 	cp $(NODE_CHECK) dist/stage/checkNode.js
-	node -e 'const p=require("./packages/plugin/package.json"); require("fs").writeFileSync("dist/stage/package.json", JSON.stringify({name: "pulumi-resource-awsamp", version: p.version, private: true, engines: require("./package.json").engines, dependencies: p.dependencies}, null, 2))'
+	node -e 'const p=require("./provider/plugin/package.json"); require("fs").writeFileSync("dist/stage/package.json", JSON.stringify({name: "pulumi-resource-awsamp", version: p.version, private: true, engines: require("./package.json").engines, dependencies: p.dependencies}, null, 2))'
 	@modules="$(DIST_MODULES)" && [ -n "$$modules" ] && \
 	pack() { echo "$$1" && COPYFILE_DISABLE=1 tar -czhf "$$1" --exclude .bin --exclude '*.tsbuildinfo' \
-		-C dist/stage "$$2" checkNode.js package.json -C "$(CURDIR)/packages/plugin" bin -C "$(CURDIR)" $$modules; } && \
+		-C dist/stage "$$2" checkNode.js package.json -C "$(CURDIR)/provider/plugin" bin -C "$(CURDIR)" $$modules; } && \
 	{ pack $(call DIST_TARBALL,linux-amd64) pulumi-resource-awsamp & posix=$$!; } && \
 	{ pack $(call DIST_TARBALL,windows-amd64) pulumi-resource-awsamp.cmd & windows=$$!; } && \
 	wait $$posix && wait $$windows
@@ -222,10 +225,10 @@ dist: build python
 	rm -rf dist/stage
 	@echo "install one with: pulumi plugin install resource awsamp $(VERSION) -f $(call DIST_TARBALL,OS-ARCH)"
 	@# Then the packages a program installs from a checkout (README.md, "Install and use"): the TypeScript
-	@# SDK, and the dynamic provider with the core it runs on, as npm tarballs (each with its sources, which
+	@# SDK, and the dynamic provider with the core and engine packages it runs on, as npm tarballs (each with its sources, which
 	@# its source maps name); the Python SDK as a wheel, built from a copy (setuptools builds in the source
 	@# tree) with the locked venv's setuptools, no index.
-	npm pack ./$(SDK)/bin ./packages/core ./packages/dynamic --pack-destination dist --loglevel=error
+	npm pack ./$(SDK)/bin ./provider/core ./provider/engine ./provider/dynamic --pack-destination dist --loglevel=error
 	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && cp -R sdk/python "$$copy/pulumi_awsamp" && \
 	$(PYTHON_VENV)/bin/python -m pip wheel --quiet --no-index --no-deps --no-build-isolation -w dist "$$copy/pulumi_awsamp" && \
 	ls dist/*.whl

@@ -290,7 +290,7 @@ async function demoWithCli(
     await step(first, [
       "preview",
       "--policy-pack",
-      path.join(REPO_ROOT, "packages", "policy-pack"),
+      path.join(REPO_ROOT, "provider", "policy-pack"),
       "--policy-pack-config",
       path.join(REPO_ROOT, "examples", "policy-pack", "config.json"),
     ]);

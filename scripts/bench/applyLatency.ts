@@ -279,7 +279,7 @@ export async function benchApplyLatency(): Promise<BenchSection> {
         "deterministic, its round trips are not, so its median too is the comparison. Overhead is the " +
         "operation's wall time minus the settle time (it includes the Put's round trip); Describe calls are " +
         "those the emulator logged for the workspace during the operation. The core polls where the writes " +
-        "its client has watched settled (packages/core/src/settleTimes.ts), and, before it has seen any settle, " +
+        "its client has watched settled (provider/core/src/settleTimes.ts), and, before it has seen any settle, " +
         "on its schedule (the lone-apply section). The cache folder the plugin remembers settles in for the " +
         "next process is a fresh one (XDG_CACHE_HOME), so these runs start from nothing.",
       figures,

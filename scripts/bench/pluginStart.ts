@@ -72,7 +72,7 @@ export async function benchPluginStart(): Promise<BenchSection> {
       `Each process is spawned as the engine spawns a plugin (stdout piped, the first line read as the port), ` +
       "then a client connects and calls GetPluginInfo; the time runs from spawn to the answer. The plugin is " +
       "started through bin/pulumi-resource-awsamp (the launcher the engine runs: sh, then exec node) and, for " +
-      "comparison, as `node packages/plugin/bin/main.js`. The floor is scripts/bench/bareGrpcServer.ts: node " +
+      "comparison, as `node provider/plugin/bin/main.js`. The floor is scripts/bench/bareGrpcServer.ts: node " +
       "and a @grpc/grpc-js server answering GetPluginInfo (and, with no work, the other calls of a one-resource " +
       "preview) through the same @pulumi/pulumi proto stubs, spawned with node directly. One unmeasured start " +
       `of each first, then ${RUNS} of each, interleaved; medians.\n\n${engine.method}`,
@@ -84,7 +84,7 @@ export async function benchPluginStart(): Promise<BenchSection> {
         met: undefined,
       },
       {
-        name: `plugin as node packages/plugin/bin/main.js, median of ${RUNS}`,
+        name: `plugin as node provider/plugin/bin/main.js, median of ${RUNS}`,
         value: `${direct.toFixed(0)} ms (${range(times.direct)})`,
         target: "—",
         met: undefined,

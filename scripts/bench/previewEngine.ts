@@ -467,9 +467,9 @@ export async function benchPreviewEngine(): Promise<BenchSection> {
     const setupMs = performance.now() - setupStarted;
     const awsampYaml = path.join(awsampStack.project.dir, "Pulumi.yaml");
     const withPlugin = (dir: string) => writeFile(awsampYaml, projectFile(awsampStack.name, "awsamp", dir));
-    // bin/pulumi-resource-awsamp runs packages/plugin/bin/main.js by a path through bin/..
+    // bin/pulumi-resource-awsamp runs provider/plugin/bin/main.js by a path through bin/..
     const isAwsampPlugin = (cmdline: string) =>
-      cmdline.includes(path.join("packages", "plugin", "bin", "main.js")) ||
+      cmdline.includes(path.join("provider", "plugin", "bin", "main.js")) ||
       cmdline.includes(path.join(dirs.node, "noop.js"));
     const isGoNoop = (cmdline: string) =>
       cmdline.includes(NOOP_BINARY) || cmdline.includes(path.join(dirs.go, "pulumi-resource-awsamp"));

@@ -13,7 +13,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const PLUGIN_LAUNCHER = path.join(REPO_ROOT, "bin", "pulumi-resource-awsamp");
 
 /** The plugin's compiled entry point, for starting it without the launcher's shell. */
-export const PLUGIN_MAIN = path.join(REPO_ROOT, "packages", "plugin", "bin", "main.js");
+export const PLUGIN_MAIN = path.join(REPO_ROOT, "provider", "plugin", "bin", "main.js");
 
 /** No benchmark call should take this long; a hung process then fails the run instead of stalling it. */
 const CALL_DEADLINE_MS = 10 * 60_000;

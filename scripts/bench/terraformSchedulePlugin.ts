@@ -2,8 +2,9 @@
  * The awsamp plugin with Terraform's poll schedule in place of the core's waits (learning nothing): the
  * reference the lone-apply benchmark runs side by side with the plugin, so that only the waits differ.
  */
-import { engineAddressFrom } from "@awsamp/core/engineLog";
+
 import { TERRAFORM_POLL_SCHEDULE } from "@awsamp/core/settleTimes";
+import { engineAddressFrom } from "@awsamp/engine/engineLog";
 import { startPluginServer } from "@awsamp/plugin/server";
 
 async function main(): Promise<void> {

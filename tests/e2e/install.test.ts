@@ -335,11 +335,15 @@ describe("end to end: the plugin installed from its tarball", function () {
       const dir = await programFolder("dynamic-program");
       await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "program", private: true }));
       await must(readme.dynamic, dir, userEnv());
-      for (const name of ["core", "dynamic"]) {
+      for (const name of ["core", "engine", "dynamic"]) {
         const installedPackage = path.join(dir, "node_modules", "@awsamp", name);
         expect((await lstat(installedPackage)).isSymbolicLink(), name).to.equal(false);
         // Its source maps name src/, which it ships.
-        await access(path.join(installedPackage, "src", "index.ts"));
+        const sources = await readdir(path.join(installedPackage, "src"));
+        expect(
+          sources.filter((file) => file.endsWith(".ts")),
+          name,
+        ).to.not.be.empty;
       }
       const loaded = await must(
         `node -e 'console.log(typeof require("@awsamp/dynamic").ResourcePolicy)'`,

@@ -1,5 +1,5 @@
 /**
- * The policy pack through the real CLI: `pulumi preview --policy-pack packages/policy-pack
+ * The policy pack through the real CLI: `pulumi preview --policy-pack provider/policy-pack
  * --policy-pack-config FILE` and `pulumi up` on programs of awsamp resources, as a reviewer's CI runs them.
  * (@pulumi/aws's aws.amp.ResourcePolicy cannot run here: tests/policyPack/policies.test.ts drives the pack's
  * analyzer with that type's inputs instead.)
@@ -57,7 +57,7 @@ function policiesBlockOf(stdout: string): string {
   const start = stdout.indexOf("Policies:\n");
   expect(start, "the preview prints a Policies: block").to.be.greaterThan(-1);
   const end = stdout.indexOf("\n\n", start);
-  return stdout.slice(start, end).replaceAll(POLICY_PACK_DIR, "packages/policy-pack");
+  return stdout.slice(start, end).replaceAll(POLICY_PACK_DIR, "provider/policy-pack");
 }
 
 /**

@@ -90,7 +90,7 @@ describe("examples", () => {
       // The dynamic provider has a package of its own, which names no plugin; the others use the SDK.
       const ours =
         name === "dynamic"
-          ? { "@awsamp/dynamic": "file:../../packages/dynamic" }
+          ? { "@awsamp/dynamic": "file:../../provider/dynamic" }
           : { "@awsamp/awsamp": "file:../../sdk/nodejs" };
       const [[packageName]] = Object.entries(ours);
       expect(readExample(name, "index.ts"), name).to.match(

@@ -12,8 +12,8 @@ import {
   UNKNOWN,
 } from "@awsamp/plugin/values";
 import fc from "fast-check";
-import { type Json, WORKSPACE_ID } from "../policy/documents";
-import { documentModel, render } from "../policy/generators";
+import { type Json, WORKSPACE_ID } from "../core/policy/documents";
+import { documentModel, render } from "../core/policy/generators";
 
 /** Every form of "not known yet" the engine may send (values.ts keeps the typed ones to itself). */
 const UNKNOWN_SENTINELS = [

@@ -26,7 +26,7 @@ export type FaultSchedule =
   | { operation: LifecycleOperation; kind: "throttle"; perSecond: number };
 
 /**
- * More failures in a row than the client's attempts per request (6, see packages/core/src/client.ts), so some
+ * More failures in a row than the client's attempts per request (6, see provider/core/src/client.ts), so some
  * schedules exhaust the SDK's retries and the core's own recovery is what keeps state and AWS in step.
  */
 export const MAX_FAULT_COUNT = 8;

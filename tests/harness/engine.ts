@@ -1,6 +1,6 @@
 /** A stand-in for the Pulumi engine's Engine service: it collects the log lines a plugin sends. */
 
-import type { LogSeverity } from "@awsamp/core/engineLog";
+import type { LogSeverity } from "@awsamp/engine/engineLog";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { EngineService, type IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import {

@@ -18,7 +18,7 @@ import {
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { REPO_ROOT } from "./plugin";
 
-export const POLICY_PACK_DIR = path.join(REPO_ROOT, "packages", "policy-pack");
+export const POLICY_PACK_DIR = path.join(REPO_ROOT, "provider", "policy-pack");
 
 /** What the engine sends for a value not known during preview (an unknown string). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

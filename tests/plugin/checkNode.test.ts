@@ -21,10 +21,10 @@ describe("plugin checkNode: one minimum Node.js", () => {
   it("is engines.node's in the check, the launchers' messages and the README", () => {
     const minimum = enginesMinimum();
     const [major, minor] = minimum.split(".");
-    const check = read("packages/plugin/checkNode.js");
+    const check = read("provider/plugin/checkNode.js");
     expect(check).to.include(`var MINIMUM_MAJOR = ${major};`);
     expect(check).to.include(`var MINIMUM_MINOR = ${minor};`);
-    for (const launcher of ["packages/plugin/launcher.sh", "packages/plugin/launcher.cmd"]) {
+    for (const launcher of ["provider/plugin/launcher.sh", "provider/plugin/launcher.cmd"]) {
       expect(read(launcher), launcher).to.include(`needs Node.js ${minimum} or later on PATH`);
     }
     const readme = read("README.md");

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { engineAddressFrom } from "@awsamp/core/engineLog";
+import { engineAddressFrom } from "@awsamp/engine/engineLog";
 import { status } from "@grpc/grpc-js";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
@@ -69,7 +69,7 @@ describe("plugin launch", function () {
   });
 
   it("starts without loading the AWS SDK or the @pulumi/pulumi runtime", async () => {
-    const server = path.join(REPO_ROOT, "packages", "plugin", "bin", "server.js");
+    const server = path.join(REPO_ROOT, "provider", "plugin", "bin", "server.js");
     const script = `
       require(${JSON.stringify(server)}).startPluginServer().then(async (s) => {
         const loaded = Object.keys(require.cache);

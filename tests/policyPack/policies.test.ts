@@ -6,7 +6,6 @@
  */
 import { checkPolicyDocument } from "@awsamp/core/policy";
 import { expect } from "chai";
-import { type PackConfig, PolicyPackProcess, type Reported, UNKNOWN } from "../harness/policyPack";
 import {
   documentText,
   type Json,
@@ -14,7 +13,8 @@ import {
   statement,
   WORKSPACE_ACCOUNT,
   WORKSPACE_ID,
-} from "../policy/documents";
+} from "../core/policy/documents";
+import { type PackConfig, PolicyPackProcess, type Reported, UNKNOWN } from "../harness/policyPack";
 import { ORG, orgCondition, PARTNER_ACCOUNT } from "./rules";
 
 const AWS_TYPE = "aws:amp/resourcePolicy:ResourcePolicy";

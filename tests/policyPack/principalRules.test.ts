@@ -1,7 +1,7 @@
 /** allowedPrincipalViolations and publicGrantViolations: whom a policy may grant to. */
 import { ALLOWED_PRINCIPALS_DEFAULTS, type AllowedPrincipalsConfig } from "@awsamp/policy-pack/config";
 import { allowedPrincipalViolations, publicGrantViolations } from "@awsamp/policy-pack/principalRules";
-import { type Json, statement, WORKSPACE_ACCOUNT } from "../policy/documents";
+import { type Json, statement, WORKSPACE_ACCOUNT } from "../core/policy/documents";
 import {
   checked,
   type Expected,

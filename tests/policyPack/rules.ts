@@ -2,7 +2,7 @@
 import { checkPolicyDocument, type PolicyCheck, type PolicyDocument } from "@awsamp/core/policy";
 import type { Violation } from "@awsamp/policy-pack/violation";
 import { expect } from "chai";
-import { documentText, type Json, WORKSPACE_ID } from "../policy/documents";
+import { documentText, type Json, WORKSPACE_ID } from "../core/policy/documents";
 
 export const S0 = "$.Statement[0]";
 export const ORG = "o-a1b2c3d4e5";
@@ -11,7 +11,7 @@ export const PARTNER_ACCOUNT = "444455556666";
 
 /**
  * Check's verdict on a document of the statements (each given a Sid of its own), for the workspace of
- * tests/policy/documents.ts.
+ * tests/core/policy/documents.ts.
  */
 export function checked(...statements: Json[]): PolicyCheck & { document: PolicyDocument } {
   const named = statements.map((s, i) =>

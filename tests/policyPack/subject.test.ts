@@ -1,7 +1,7 @@
 /** subjectOf: the document and workspace a resource's inputs declare, of each type the pack checks. */
 import { isResourceType, RESOURCE_TYPES, subjectOf } from "@awsamp/policy-pack/subject";
 import { expect } from "chai";
-import { documentText, statement, WORKSPACE_ID } from "../policy/documents";
+import { documentText, statement, WORKSPACE_ID } from "../core/policy/documents";
 
 describe("policy pack: subjectOf", () => {
   it("checks awsamp's resource types (the plugin's, the dynamic provider's) and @pulumi/aws's, and no other", () => {

@@ -56,9 +56,9 @@ describe("the generated SDKs", () => {
     expect(PLUGIN_VERSION).to.equal(version);
     for (const manifest of [
       "package.json",
-      "packages/core/package.json",
-      "packages/dynamic/package.json",
-      "packages/plugin/package.json",
+      "provider/core/package.json",
+      "provider/dynamic/package.json",
+      "provider/plugin/package.json",
     ]) {
       expect(readJson(manifest).version, manifest).to.equal(version);
     }

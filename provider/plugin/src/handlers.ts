@@ -1,16 +1,21 @@
 /**
  * The plugin's resource handlers, in the order the engine calls them: each turns the engine's property maps
  * into the core's fields, calls the core's resource, and turns the answer back (secrets re-wrapped, lines
- * sent to the engine's log, a partial write as ErrorResourceInitFailed). Nothing is decided here.
+ * sent to the engine's log, a partial write as ErrorResourceInitFailed). Nothing is decided here: even what
+ * a preview plans as unknown is the core's (AWS_ONLY_OUTPUTS).
  */
 
 import type { OperationOptions, WaitProgress } from "@awsamp/core";
-import type { EngineLog } from "@awsamp/core/engineLog";
 import { PartialWriteError } from "@awsamp/core/errors";
 import type { Fields } from "@awsamp/core/fields";
 import type * as ResourceModule from "@awsamp/core/resource";
-import type { SaidOnce } from "@awsamp/core/saidOnce";
-import type { ResourcePolicyOutputs, ResourcePolicyReadInputs } from "@awsamp/core/types";
+import {
+  AWS_ONLY_OUTPUTS,
+  type ResourcePolicyOutputs,
+  type ResourcePolicyReadInputs,
+  type SaidOnce,
+} from "@awsamp/core/types";
+import type { EngineLog } from "@awsamp/engine/engineLog";
 import type { ProviderConfiguration } from "./config";
 import { ResourceInitFailedError } from "./errors";
 import type {
@@ -142,9 +147,9 @@ function resourceContext(context: HandlerContext): ResourceModule.ResourceContex
   };
 }
 
-/** The outputs a preview plans: the checked inputs (the access among them), and what only AWS can tell as unknown. */
+/** The outputs a preview plans: the checked inputs (the access among them), and what the core says only AWS can tell as unknown. */
 function plannedProperties(inputs: PropertyObject): PropertyObject {
-  return { ...inputs, policyStatus: UNKNOWN, revisionId: UNKNOWN };
+  return { ...inputs, ...Object.fromEntries(AWS_ONLY_OUTPUTS.map((key) => [key, UNKNOWN])) };
 }
 
 /** The state as outputs, with the properties that came in secret kept secret. */

@@ -1,4 +1,4 @@
-/** @awsamp/core saidOnce: what the user was told already, within a process and across one CLI command's plugins. */
+/** @awsamp/engine saidOnce: what the user was told already, within a process and across one CLI command's plugins. */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,9 +8,9 @@ import {
   saidOnceInCommand,
   saidOnceInProcess,
   saidOnceInPulumiCommand,
-} from "@awsamp/core/saidOnce";
+} from "@awsamp/engine/saidOnce";
 import { expect } from "chai";
-import { collect } from "./harness/pulumiCli";
+import { collect } from "../harness/pulumiCli";
 
 /** Removes the memory files of one command process, which the memories leave in the temporary folder. */
 function forgetCommand(commandPid: number): void {
@@ -190,7 +190,7 @@ describe("saidOnce: the pulumi command a process runs under", () => {
     writeFileSync(walk, "process.stdout.write(String(require(process.env.SAID_ONCE).pulumiCommandPid()));\n");
     // `; true` after each command keeps each shell waiting for its child instead of replacing itself with it.
     const child = spawn(cli, ["-c", `sh -c 'node "$WALK"; true'; true`], {
-      env: { ...process.env, WALK: walk, SAID_ONCE: require.resolve("@awsamp/core/saidOnce") },
+      env: { ...process.env, WALK: walk, SAID_ONCE: require.resolve("@awsamp/engine/saidOnce") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const result = await collect(child);

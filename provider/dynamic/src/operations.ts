@@ -6,13 +6,13 @@
  */
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { type AmpClientConfig, createAmpClient } from "@awsamp/core/client";
-import { EngineLog, engineAddressFrom } from "@awsamp/core/engineLog";
 import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsamp/core/errors";
 import type { Field, Fields } from "@awsamp/core/fields";
 import { providerRegionOf } from "@awsamp/core/identifiers";
 import * as resource from "@awsamp/core/resource";
-import { type SaidOnce, saidOnceInPulumiCommand } from "@awsamp/core/saidOnce";
-import type { ResourcePolicyState } from "@awsamp/core/types";
+import type { ResourcePolicyState, SaidOnce } from "@awsamp/core/types";
+import { EngineLog, engineAddressFrom } from "@awsamp/engine/engineLog";
+import { saidOnceInPulumiCommand } from "@awsamp/engine/saidOnce";
 import * as pulumi from "@pulumi/pulumi";
 
 export { ampClientConfigFrom, checksWorkspacesFrom } from "./config";

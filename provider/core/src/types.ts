@@ -36,10 +36,24 @@ export interface ResourcePolicyReadInputs extends ResourcePolicyInputs {
   access: Access;
 }
 
+/** The outputs only AWS can tell, after a write: a preview plans them as not known yet. */
+export const AWS_ONLY_OUTPUTS = [
+  "policyStatus",
+  "revisionId",
+] as const satisfies readonly (keyof ResourcePolicyOutputs)[];
+
 /** What AWS holds for a workspace's policy, as one DescribeResourcePolicy answer. */
 export interface RemoteResourcePolicy {
   workspaceId: string;
   policyDocument: string;
   policyStatus: string;
   revisionId: string;
+}
+
+/**
+ * Answers, for a line or a set of lines, whether this is the first time it is said: what the adapters know of
+ * what one `pulumi` command has told the user already (@awsamp/engine's saidOnce.ts).
+ */
+export interface SaidOnce {
+  firstTime(key: string): boolean;
 }

@@ -19,8 +19,8 @@ import type { ResourcePolicyState } from "@awsamp/core/types";
 import { DEFAULT_PRINCIPAL_PROPAGATION } from "@awsamp/core/writes";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import type { AmpEmulator } from "./emulator/server";
-import { type CoreFixture, fast, policyDocument, useCoreFixture } from "./harness/coreFixture";
+import type { AmpEmulator } from "../emulator/server";
+import { type CoreFixture, fast, policyDocument, useCoreFixture } from "../harness/coreFixture";
 
 use(chaiAsPromised);
 

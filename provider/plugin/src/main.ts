@@ -1,5 +1,5 @@
 /** The plugin's entry point: serves the ResourceProvider service and prints its port, as the engine expects. */
-import { engineAddressFrom } from "@awsamp/core/engineLog";
+import { engineAddressFrom } from "@awsamp/engine/engineLog";
 import { watchEngine } from "./engineWatch";
 import { startPluginServer } from "./server";
 

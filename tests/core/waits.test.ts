@@ -11,8 +11,8 @@ import { PartialWriteError, WaitAbortedError, WaitTimeoutError } from "@awsamp/c
 import { settleTimesOf } from "@awsamp/core/settleTimes";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import { type AmpEmulator, emulatorClientConfig } from "./emulator/server";
-import { fast, policyDocument, useCoreFixture } from "./harness/coreFixture";
+import { type AmpEmulator, emulatorClientConfig } from "../emulator/server";
+import { fast, policyDocument, useCoreFixture } from "../harness/coreFixture";
 
 use(chaiAsPromised);
 

@@ -1,9 +1,9 @@
 /** The ResourceProvider gRPC service: each RPC wired to its handler, every failure to a gRPC status. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { EngineLog } from "@awsamp/core/engineLog";
-import { saidOnceInCommand } from "@awsamp/core/saidOnce";
 import { RESOURCE_TYPE } from "@awsamp/core/types";
+import { EngineLog } from "@awsamp/engine/engineLog";
+import { saidOnceInCommand } from "@awsamp/engine/saidOnce";
 import { type handleUnaryCall, Server, ServerCredentials, type ServerUnaryCall } from "@grpc/grpc-js";
 import type { PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";

@@ -1,13 +1,12 @@
-/** What the user has been told already, so one `pulumi` command says each resource's warnings once. */
+/**
+ * What the user has been told already, so one `pulumi` command says each resource's warnings once. Where there
+ * is no /proc (macOS, Windows), it remembers within one process, so a warning may be said twice in one command.
+ */
 import { createHash } from "node:crypto";
 import { appendFileSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-
-/** Answers, for a line or a set of lines, whether this is the first time it is said. */
-export interface SaidOnce {
-  firstTime(key: string): boolean;
-}
+import type { SaidOnce } from "@awsamp/core/types";
 
 /** Where Linux shows its processes; tests point the ancestor walk at a folder of their own. */
 const PROC_ROOT = "/proc";

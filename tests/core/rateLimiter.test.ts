@@ -2,7 +2,7 @@
 import { DescribeResourcePolicyCommand } from "@aws-sdk/client-amp";
 import { AdmittedRateLimiter } from "@awsamp/core/rateLimiter";
 import { expect } from "chai";
-import { useCoreFixture } from "./harness/coreFixture";
+import { useCoreFixture } from "../harness/coreFixture";
 
 const THROTTLED = { errorType: "THROTTLING" };
 

@@ -28,12 +28,12 @@ import {
   policyDocumentErrors,
   policyDocumentText,
 } from "./policy";
-import type { SaidOnce } from "./saidOnce";
 import type {
   ResourcePolicyInputs,
   ResourcePolicyOutputs,
   ResourcePolicyReadInputs,
   ResourcePolicyState,
+  SaidOnce,
 } from "./types";
 import type { OperationOptions } from "./waits";
 

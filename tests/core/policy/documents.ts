@@ -41,7 +41,7 @@ export function pathsOf(problems: readonly PolicyProblem[], severity: PolicyProb
     .sort();
 }
 
-const FIXTURES = join(__dirname, "..", "..", "..", "tests", "fixtures", "policies");
+const FIXTURES = join(__dirname, "..", "..", "..", "..", "tests", "fixtures", "policies");
 
 /** One fixture document and what checking it must report. */
 export interface FixtureCase {

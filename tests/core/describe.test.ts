@@ -3,7 +3,7 @@ import { findResourcePolicyByWorkspaceID } from "@awsamp/core/describe";
 import { AwsRequestError } from "@awsamp/core/errors";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import { policyDocument, useCoreFixture } from "./harness/coreFixture";
+import { policyDocument, useCoreFixture } from "../harness/coreFixture";
 
 use(chaiAsPromised);
 

@@ -14,8 +14,8 @@ import {
 } from "@awsamp/core/errors";
 import { expect, use } from "chai";
 import chaiAsPromised from "chai-as-promised";
-import type { AmpEmulator } from "./emulator/server";
-import { type CoreFixture, fast, policyDocument, useCoreFixture } from "./harness/coreFixture";
+import type { AmpEmulator } from "../emulator/server";
+import { type CoreFixture, fast, policyDocument, useCoreFixture } from "../harness/coreFixture";
 
 use(chaiAsPromised);
 
