@@ -171,13 +171,12 @@ async function waitResourcePolicy(
     polled = true;
     const verdict = verdictOf(target, last);
     if (verdict === "settling") view.lastSettlingMs = sentMs;
-    // A settle is recorded at the poll's answer, less the time the poll queued for the client's rate limit
-    // or a retry: later than AMP looked by up to a round trip, so that the next wait placed on it finds the
-    // write settled rather than missing by a little, but not by a throttle's queue, which would put every
-    // later wait's poll that much after AMP settled.
+    // AMP answered for the moment the poll reached it, which a throttle's queue (the client's rate limit, a
+    // retry's backoff) can put well after the poll was planned. Still settling: true when the poll left,
+    // at the latest. Settled: recorded at the answer, later than AMP looked by up to a round trip, so that
+    // the next wait placed on it finds the write settled rather than missing by a little.
     if (verdict !== "unexpected") {
-      const answeredMs = Date.now() - origin;
-      known?.saw(verdict === "settled" ? answeredMs - (leftMs - sentMs) : sentMs, verdict === "settled");
+      known?.saw(verdict === "settled" ? Date.now() - origin : leftMs, verdict === "settled");
     }
     options.onProgress?.({
       workspaceId,
