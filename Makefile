@@ -162,8 +162,12 @@ lint: provider/plugin/bin/main.js $(SDK)/bin/index.js
 # CLI's Node.js programs, the plugin and mocha all run on it. Then no process of the run may be left.
 OLDEST_NODE_SUITES := build/tests/plugin/checkNode.test.js build/tests/e2e/lifecycle.test.js \
 	build/tests/e2e/dynamic.test.js
+# The run's XDG_CACHE_HOME is a folder of its own, so that plugins remember no settle times of the user's;
+# Go's build cache, which lives there by default, stays the user's, or every Go program would build from
+# nothing (minutes for the Go SDK's dependencies).
 test: build lint pulumi sdk-check test-python test-go test-tools
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && run=$$(basename $$cache) && \
+	export GOCACHE=$$(go env GOCACHE) && \
 	AWSAMP_TEST_RUN=$$run AWSAMP_TEST_NODE_MAJOR=$(NODE_MAJOR) XDG_CACHE_HOME=$$cache $(MOCHA) 'build/tests/**/*.test.js' && \
 	$(if $(OLDEST_NODE_BIN),echo "the oldest Node.js: $$($(OLDEST_NODE_BIN)/node --version)" && \
 	PATH=$(OLDEST_NODE_BIN):$$PATH AWSAMP_TEST_RUN=$$run AWSAMP_TEST_NODE_MAJOR=$$($(OLDEST_NODE_BIN)/node -p 'process.versions.node.split(".")[0]') \
