@@ -144,7 +144,9 @@ describe("waits", () => {
       queued.destroy();
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;
-      await rm(cache, { recursive: true, force: true });
+      // The wait saves what it learned as it answers, not before: a moment for the file to land.
+      await sleep(100);
+      await rm(cache, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     }
   });
 
@@ -159,7 +161,7 @@ describe("waits", () => {
     afterEach(async () => {
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;
-      await rm(cache, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     });
 
     /** Creates a policy on a new workspace through a new client (as a new process makes); its Describes. */
