@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEFAULT_POLL_SCHEDULE } from "@awsamp/core/settleTimes";
+import { DEFAULT_POLL_SCHEDULE, scheduledPoll } from "@awsamp/core/settleTimes";
 import type { PropertyObject } from "@awsamp/plugin/values";
 import type { CreateResponse, UpdateResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { AmpEmulator, EMULATOR_CREDENTIALS } from "../../tests/emulator/server";
@@ -457,7 +457,11 @@ function reasonMissed(
 /** The default schedule's poll times (ms after the write) up to `untilMs`. */
 function schedulePoints(untilMs: number): number[] {
   const points: number[] = [];
-  for (let at = DEFAULT_POLL_SCHEDULE.firstMs; at <= untilMs; at *= DEFAULT_POLL_SCHEDULE.growth) {
+  for (
+    let at = scheduledPoll(DEFAULT_POLL_SCHEDULE, undefined);
+    at <= untilMs;
+    at = scheduledPoll(DEFAULT_POLL_SCHEDULE, at)
+  ) {
     points.push(at);
   }
   return points;

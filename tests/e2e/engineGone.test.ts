@@ -3,31 +3,19 @@
  * seconds, and so do the language host and the program it started.
  */
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
 import type { AmpEmulator } from "../emulator/server";
+import { processesCarrying } from "../harness/processes";
 import type { PulumiProject } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
 import { useEndToEnd } from "./emulatorProject";
 
 /** The processes whose environment carries `mark` (the CLI's descendants), by PID; only plugins if asked. */
 function processesMarked(mark: string, only?: "plugins"): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, "utf8");
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const isPlugin = cmdline.includes("plugin/bin/main.js");
-      if (environ.includes(`AWSAMP_TEST_MARK=${mark}`) && (only !== "plugins" || isPlugin)) {
-        found.push(Number(entry));
-      }
-    } catch {
-      // Gone between the listing and the read, or not ours to read.
-    }
-  }
-  return found;
+  return processesCarrying("AWSAMP_TEST_MARK", mark)
+    .filter(({ command }) => only !== "plugins" || command.includes("plugin/bin/main.js"))
+    .map(({ pid }) => pid);
 }
 
 /** Waits up to `ms` for `check` to hold, polling. */

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { REPO_ROOT } from "../harness/plugin";
+import { environmentWithoutAws, REPO_ROOT } from "../harness/plugin";
 import { type CliResult, type PulumiProject, TOOLS_BIN } from "../harness/pulumiCli";
 import { policyDocument } from "../harness/session";
 import { useEndToEnd } from "./emulatorProject";
@@ -67,12 +67,10 @@ function readmeInstallCommands(readme: string): ReadmeInstallCommands {
  * certificates), with this test bed's node and CLI first on PATH and no AWS credentials.
  */
 function userEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith("AWS_")) env[name] = value;
-  }
-  env.PATH = [path.dirname(process.execPath), TOOLS_BIN, process.env.PATH ?? ""].join(path.delimiter);
-  return env;
+  return {
+    ...environmentWithoutAws(),
+    PATH: [path.dirname(process.execPath), TOOLS_BIN, process.env.PATH ?? ""].join(path.delimiter),
+  };
 }
 
 /** A Go program of the SDK, as a user's main.go might start. */

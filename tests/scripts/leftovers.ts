@@ -3,27 +3,15 @@
  * AWSAMP_TEST_RUN (the CLIs, their language hosts and programs, the plugins); after the tests, this waits a
  * few seconds for them to end and fails, naming each, if any is left.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processesCarrying, type RunningProcess } from "../harness/processes";
 
 /** What a process left behind can take to notice its CLI is gone: plugins and hosts look once a second. */
 const GRACE_MS = 15_000;
 
 /** The processes other than this one whose environment carries AWSAMP_TEST_RUN=run, with their command lines. */
-export function processesOfRun(run: string): { pid: number; command: string }[] {
-  const found: { pid: number; command: string }[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`AWSAMP_TEST_RUN=${run}`))
-        continue;
-      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim();
-      found.push({ pid: Number(entry), command });
-    } catch {
-      // Ended between the listing and the read, or not ours to read.
-    }
-  }
-  return found;
+export function processesOfRun(run: string): RunningProcess[] {
+  return processesCarrying("AWSAMP_TEST_RUN", run);
 }
 
 async function main(run: string | undefined): Promise<void> {
