@@ -17,6 +17,75 @@ export type Fields = Readonly<Record<string, Field>>;
 
 export const ABSENT: Field = { kind: "absent" };
 
+/**
+ * How an adapter's values carry what a field records beyond plain JSON. The engine's protocol sends sentinel
+ * strings for unknowns and wraps secrets in signature objects; pulumi.dynamic has its own unknown value and
+ * hands secrets over unwrapped. Each adapter names its encoding; the translation itself is written once.
+ */
+export interface ValueEncoding<V> {
+  /** The value of an absent field (a map leaves the key out where it can). */
+  absent: V;
+  /** The value that stands for "not known yet". */
+  unknown: V;
+  isUnknown(value: unknown): boolean;
+  /** The value inside any secret wrappers, and whether there was one. */
+  unwrap(value: unknown): { value: unknown; secret: boolean };
+  wrap(value: V): V;
+}
+
+/** An adapter's property map as fields, leaving out the keys that are the adapter's own. */
+export function fieldsFromValues<V>(
+  values: Readonly<Record<string, unknown>>,
+  encoding: ValueEncoding<V>,
+  ownKeys: readonly string[] = [],
+): Fields {
+  const fields: Record<string, Field> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!ownKeys.includes(key)) fields[key] = fieldFromValue(value, encoding);
+  }
+  return fields;
+}
+
+/** One value as a field: a list's elements and an object's entries become fields too. */
+export function fieldFromValue<V>(raw: unknown, encoding: ValueEncoding<V>): Field {
+  const { value, secret } = encoding.unwrap(raw);
+  if (value === undefined || value === null) return ABSENT;
+  if (encoding.isUnknown(value)) return { kind: "unknown", secret };
+  if (typeof value === "string") return { kind: "string", value, secret };
+  if (typeof value === "number" || typeof value === "boolean") {
+    return { kind: "other", type: `a ${typeof value}`, value, secret };
+  }
+  if (Array.isArray(value)) {
+    return { kind: "list", items: value.map((item) => fieldFromValue(item, encoding)), secret };
+  }
+  const entries = Object.fromEntries(
+    Object.entries(value).map(([key, entry]) => [key, fieldFromValue(entry, encoding)]),
+  );
+  return { kind: "object", entries, secret };
+}
+
+/** A field (one the core made: a document's JSON text, the access it grants) as an adapter's value. */
+export function valueFromField<V>(field: Field, encoding: ValueEncoding<V>): V {
+  const plain = ((): V => {
+    switch (field.kind) {
+      case "absent":
+        return encoding.absent;
+      case "unknown":
+        return encoding.unknown;
+      case "string":
+      case "other":
+        return field.value as V;
+      case "list":
+        return field.items.map((item) => valueFromField(item, encoding)) as V;
+      case "object":
+        return Object.fromEntries(
+          Object.entries(field.entries).map(([key, entry]) => [key, valueFromField(entry, encoding)]),
+        ) as V;
+    }
+  })();
+  return field.kind !== "absent" && field.secret ? encoding.wrap(plain) : plain;
+}
+
 /** The field of a key. */
 export function fieldOf(fields: Fields, key: string): Field {
   return fields[key] ?? ABSENT;

@@ -43,6 +43,9 @@ export const INPUT_KEYS = ["workspaceId", "policyDocument", "region", "acceptedW
 /** The inputs check accepts: a program's, and `access`, which check itself adds (so old inputs hold it). */
 const CHECKED_KEYS = [...INPUT_KEYS, "access"] as const;
 
+/** The string properties of a state (inputs hold some of them): read once, by stringsOf. */
+const STATE_KEYS = ["workspaceId", "policyDocument", "region", "policyStatus", "revisionId"] as const;
+
 /** Where the operations reach AWS: a client per region (the provider's when absent), and the provider's region. */
 export interface ResourceContext {
   clientFor(region: string | undefined): AmpClient;
@@ -600,29 +603,27 @@ async function readForRefresh(
   context: ResourceContext,
   request: ReadRequest,
 ): Promise<ReadResponse | undefined> {
-  const workspaceId =
-    stringOf(fieldOf(request.state, "workspaceId")) ?? parseImportId(request.id).workspaceId;
-  const region = stringOf(fieldOf(request.state, "region"));
-  const stateDocument = stringOf(fieldOf(request.state, "policyDocument"));
-  const client = context.clientFor(region);
+  const held = stringsOf(request.state);
+  const declared = stringsOf(request.inputs);
+  const workspaceId = held.workspaceId ?? parseImportId(request.id).workspaceId;
+  const client = context.clientFor(held.region);
   const state = await lifecycle().readResourcePolicy(
     client,
     workspaceId,
     {
-      ...(stateDocument !== undefined ? { policyDocument: stateDocument } : {}),
-      ...(region ? { region } : {}),
+      ...(held.policyDocument !== undefined ? { policyDocument: held.policyDocument } : {}),
+      ...(held.region ? { region: held.region } : {}),
     },
     { signal: request.signal },
   );
   if (!state) return undefined;
   // The old inputs' text may differ from the state's in formatting only; keep it where it means the same.
-  const inputDocument = stringOf(fieldOf(request.inputs, "policyDocument"));
+  const inputDocument = declared.policyDocument;
   const keepInputText = inputDocument !== undefined && equivalent(inputDocument, state.policyDocument);
-  const inputRegion = stringOf(fieldOf(request.inputs, "region"));
   const inputs = {
     workspaceId: state.workspaceId,
     policyDocument: keepInputText ? inputDocument : state.policyDocument,
-    ...(inputRegion ? { region: inputRegion } : {}),
+    ...(declared.region ? { region: declared.region } : {}),
   };
   return {
     id: request.id || workspaceId,
@@ -682,25 +683,36 @@ export function outputsOf(state: ResourcePolicyState): ResourcePolicyOutputs {
 
 /** The inputs, all known; an unknown or missing value outside preview is the engine's mistake, said plainly. */
 function knownInputs(fields: Fields, action: string): ResourcePolicyInputs {
-  const workspaceId = requireString(fields, "workspaceId", action);
-  const policyDocument = requireString(fields, "policyDocument", action);
-  const region = stringOf(fieldOf(fields, "region"));
-  return { workspaceId, policyDocument, ...(region ? { region } : {}) };
+  const { region } = stringsOf(fields);
+  return {
+    workspaceId: requireString(fields, "workspaceId", action),
+    policyDocument: requireString(fields, "policyDocument", action),
+    ...(region ? { region } : {}),
+  };
 }
 
 /** The state the engine holds; the ID stands in for a workspaceId missing from it. */
 function knownState(fields: Fields, id: string, action: string): ResourcePolicyState {
-  const workspaceId =
-    stringOf(fieldOf(fields, "workspaceId")) ??
-    (id ? parseImportId(id).workspaceId : requireString(fields, "workspaceId", action));
-  const region = stringOf(fieldOf(fields, "region"));
+  const held = stringsOf(fields);
   return {
-    workspaceId,
-    policyDocument: stringOf(fieldOf(fields, "policyDocument")) ?? "",
-    policyStatus: stringOf(fieldOf(fields, "policyStatus")) ?? "",
+    workspaceId:
+      held.workspaceId ??
+      (id ? parseImportId(id).workspaceId : requireString(fields, "workspaceId", action)),
+    policyDocument: held.policyDocument ?? "",
+    policyStatus: held.policyStatus ?? "",
     revisionId: requireString(fields, "revisionId", action),
-    ...(region ? { region } : {}),
+    ...(held.region ? { region: held.region } : {}),
   };
+}
+
+/** The properties of a state or of inputs that hold known strings, read once: the rest are left out. */
+function stringsOf(fields: Fields): Partial<Record<keyof ResourcePolicyState, string>> {
+  const strings: Partial<Record<keyof ResourcePolicyState, string>> = {};
+  for (const key of STATE_KEYS) {
+    const value = stringOf(fieldOf(fields, key));
+    if (value !== undefined) strings[key] = value;
+  }
+  return strings;
 }
 
 function requireString(fields: Fields, key: string, action: string): string {

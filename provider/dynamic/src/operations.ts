@@ -7,7 +7,13 @@
 import type { AmpClient } from "@aws-sdk/client-amp";
 import { type AmpClientConfig, createAmpClient } from "@awsamp/core/client";
 import { AwsampError, PartialWriteError, PolicyAlreadyExistsError } from "@awsamp/core/errors";
-import type { Field, Fields } from "@awsamp/core/fields";
+import {
+  type Field,
+  type Fields,
+  fieldsFromValues,
+  type ValueEncoding,
+  valueFromField,
+} from "@awsamp/core/fields";
 import { providerRegionOf } from "@awsamp/core/identifiers";
 import * as resource from "@awsamp/core/resource";
 import type { ResourcePolicyState, SaidOnce } from "@awsamp/core/types";
@@ -120,43 +126,22 @@ export async function remove(config: AmpClientConfig, id: string, properties: Pr
 
 // --- translation ---------------------------------------------------------------------------------------
 
-/** pulumi.dynamic's values as fields; secrets arrive unwrapped here, so none is marked. */
+/** pulumi.dynamic's encoding: its own unknown value; secrets arrive unwrapped, so none is marked. */
+const DYNAMIC_VALUES: ValueEncoding<unknown> = {
+  absent: undefined,
+  unknown: pulumi.runtime.unknownValue,
+  isUnknown: (value) => value === pulumi.runtime.unknownValue,
+  unwrap: (value) => ({ value, secret: false }),
+  wrap: (value) => value,
+};
+
+/** pulumi.dynamic's values as fields, without the serialized provider. */
 function fieldsOf(properties: Properties): Fields {
-  const fields: Record<string, Field> = {};
-  for (const [key, value] of Object.entries(properties)) {
-    if (key !== PROVIDER_KEY) fields[key] = fieldOfValue(value);
-  }
-  return fields;
+  return fieldsFromValues(properties, DYNAMIC_VALUES, [PROVIDER_KEY]);
 }
 
-function fieldOfValue(value: unknown): Field {
-  if (value === undefined || value === null) return { kind: "absent" };
-  if (value === pulumi.runtime.unknownValue) return { kind: "unknown", secret: false };
-  if (typeof value === "string") return { kind: "string", value, secret: false };
-  if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: false };
-  if (typeof value === "number" || typeof value === "boolean")
-    return { kind: "other", type: `a ${typeof value}`, value, secret: false };
-  const entries = Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]));
-  return { kind: "object", entries, secret: false };
-}
-
-/** A field the core made (a document's JSON text, the access it grants) as pulumi.dynamic's value. */
 function valueOfField(field: Field): unknown {
-  switch (field.kind) {
-    case "absent":
-      return undefined;
-    case "unknown":
-      return pulumi.runtime.unknownValue;
-    case "string":
-    case "other":
-      return field.value;
-    case "list":
-      return field.items.map(valueOfField);
-    case "object":
-      return Object.fromEntries(
-        Object.entries(field.entries).map(([key, entry]) => [key, valueOfField(entry)]),
-      );
-  }
+  return valueFromField(field, DYNAMIC_VALUES);
 }
 
 /** A client per region for one call, destroyed after it: the dynamic provider keeps nothing between calls. */

@@ -7,7 +7,6 @@
 
 import type { OperationOptions, WaitProgress } from "@awsamp/core";
 import { PartialWriteError } from "@awsamp/core/errors";
-import type { Fields } from "@awsamp/core/fields";
 import type * as ResourceModule from "@awsamp/core/resource";
 import {
   AWS_ONLY_OUTPUTS,
@@ -31,7 +30,15 @@ import type {
   UpdateRequest,
   UpdateResult,
 } from "./protocol";
-import { type PropertyObject, readField, secretKeysOf, UNKNOWN, valueOfField, withSecrets } from "./values";
+import {
+  fieldsOf,
+  type PropertyObject,
+  readField,
+  secretKeysOf,
+  UNKNOWN,
+  valueOfField,
+  withSecrets,
+} from "./values";
 
 /** What every handler works with: the provider's configuration, the engine's log, and the operation's signal. */
 export interface HandlerContext {
@@ -135,10 +142,6 @@ export async function remove(context: HandlerContext, request: DeleteRequest): P
 }
 
 // --- translation ---------------------------------------------------------------------------------------
-
-function fieldsOf(properties: PropertyObject): Fields {
-  return Object.fromEntries(Object.keys(properties).map((key) => [key, readField(properties, key)]));
-}
 
 function resourceContext(context: HandlerContext): ResourceModule.ResourceContext {
   return {

@@ -1,5 +1,12 @@
 /** Property values as the engine sends them: JSON with unknown sentinels and secret wrappers. */
-import type { Field } from "@awsamp/core/fields";
+import {
+  type Field,
+  type Fields,
+  fieldFromValue,
+  fieldsFromValues,
+  type ValueEncoding,
+  valueFromField,
+} from "@awsamp/core/fields";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 /** A property value once decoded from a protobuf Struct: plain JSON. */
@@ -43,7 +50,7 @@ export function toStruct(properties: PropertyObject): Struct {
 
 /** True for the engine's unknown sentinels. */
 export function isUnknown(value: PropertyValue | undefined): boolean {
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+  return ENGINE_VALUES.isUnknown(value);
 }
 
 /** True for a secret wrapper. */
@@ -63,47 +70,29 @@ export function unwrapSecret(value: PropertyValue): PropertyValue {
   return inner;
 }
 
+/** The engine's encoding: sentinel strings for unknowns, signature objects around secrets. */
+export const ENGINE_VALUES: ValueEncoding<PropertyValue> = {
+  absent: null,
+  unknown: UNKNOWN,
+  isUnknown: (value) => typeof value === "string" && UNKNOWN_SENTINELS.has(value),
+  unwrap: (value) => ({ value: unwrapSecret(value as PropertyValue), secret: isSecret(value as PropertyValue) }),
+  wrap: secret,
+};
+
+/** A property map as the core's fields. */
+export function fieldsOf(properties: PropertyObject): Fields {
+  return fieldsFromValues(properties, ENGINE_VALUES);
+}
+
 /** Reads one top-level property: absent, unknown, a string, or something else (reported by its type). */
 export function readField(properties: PropertyObject, key: string): Field {
   if (!Object.hasOwn(properties, key)) return { kind: "absent" };
-  return fieldOfValue(properties[key] ?? null);
-}
-
-/** One value as a field: a list's elements and an object's entries become fields too. */
-function fieldOfValue(raw: PropertyValue): Field {
-  const wasSecret = isSecret(raw);
-  const value = unwrapSecret(raw);
-  if (value === null) return { kind: "absent" };
-  if (isUnknown(value)) return { kind: "unknown", secret: wasSecret };
-  if (typeof value === "string") return { kind: "string", value, secret: wasSecret };
-  if (Array.isArray(value)) return { kind: "list", items: value.map(fieldOfValue), secret: wasSecret };
-  if (isObject(value)) {
-    const entries = Object.fromEntries(
-      Object.entries(value).map(([key, entry]) => [key, fieldOfValue(entry)]),
-    );
-    return { kind: "object", entries, secret: wasSecret };
-  }
-  return { kind: "other", type: `a ${typeof value}`, value, secret: wasSecret };
+  return fieldFromValue(properties[key], ENGINE_VALUES);
 }
 
 /** A field the core made (a document's JSON text, the access map) as the engine's value. */
 export function valueOfField(field: Field): PropertyValue {
-  switch (field.kind) {
-    case "string":
-      return field.secret ? secret(field.value) : field.value;
-    case "unknown":
-      return field.secret ? secret(UNKNOWN) : UNKNOWN;
-    case "object": {
-      const entries = Object.fromEntries(
-        Object.entries(field.entries).map(([key, entry]) => [key, valueOfField(entry)]),
-      );
-      return field.secret ? secret(entries) : entries;
-    }
-    default:
-      throw new Error(
-        `the core rewrote an input as ${field.kind}, which only strings, maps and unknowns may be`,
-      );
-  }
+  return valueFromField(field, ENGINE_VALUES);
 }
 
 /** Wraps the named properties of a map as secrets (those that are present and not already wrapped). */
