@@ -75,7 +75,13 @@ describe("fields", () => {
     });
 
     it("writes every field back as the value it was read from", () => {
-      for (const value of ["text", "?", { hidden: "s" }, ["a", { hidden: 1 }], { m: { hidden: "?" }, n: false }]) {
+      for (const value of [
+        "text",
+        "?",
+        { hidden: "s" },
+        ["a", { hidden: 1 }],
+        { m: { hidden: "?" }, n: false },
+      ]) {
         expect(valueFromField(fieldFromValue(value, TOY), TOY)).to.deep.equal(value);
       }
       expect(valueFromField(ABSENT, TOY)).to.equal(undefined);

@@ -1,6 +1,6 @@
 /** @awsamp/dynamic operations: the dynamic provider's check and diff rules, in process. */
 
-import { check, diff } from "@awsamp/dynamic/operations";
+import { checkDynamic, diffDynamic } from "@awsamp/dynamic/operations";
 import { DYNAMIC_TYPE } from "@awsamp/dynamic/resourcePolicy";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
@@ -29,7 +29,7 @@ const STATE = {
 
 describe("dynamic provider operations", () => {
   it("check refuses a region that is not text, naming the property in the reason", async () => {
-    const result = await check(
+    const result = await checkDynamic(
       undefined,
       URN,
       {},
@@ -42,7 +42,7 @@ describe("dynamic provider operations", () => {
   });
 
   it("check refuses text that is not JSON, with the place of the syntax error", async () => {
-    const result = await check(
+    const result = await checkDynamic(
       undefined,
       URN,
       {},
@@ -54,14 +54,14 @@ describe("dynamic provider operations", () => {
   });
 
   it("diff replaces the policy, deleting first, when the region changes; an absent region is no region", async () => {
-    const moved = await diff({}, STATE, {
+    const moved = await diffDynamic({}, STATE, {
       workspaceId: WORKSPACE_ID,
       policyDocument: DOCUMENT,
       region: "eu-west-1",
     });
     expect(moved).to.deep.equal({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
 
-    const same = await diff(
+    const same = await diffDynamic(
       {},
       { ...STATE, region: "" },
       { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT },
@@ -73,8 +73,8 @@ describe("dynamic provider operations", () => {
     const recorded = { ...STATE, region: "us-east-1" };
     const inputs = { workspaceId: WORKSPACE_ID, policyDocument: DOCUMENT };
 
-    expect((await diff({ region: "us-east-1" }, recorded, inputs)).changes).to.equal(false);
-    expect(await diff({ region: "eu-west-1" }, recorded, inputs)).to.deep.equal({
+    expect((await diffDynamic({ region: "us-east-1" }, recorded, inputs)).changes).to.equal(false);
+    expect(await diffDynamic({ region: "eu-west-1" }, recorded, inputs)).to.deep.equal({
       changes: true,
       replaces: ["region"],
       deleteBeforeReplace: true,
@@ -84,10 +84,10 @@ describe("dynamic provider operations", () => {
   it("diff treats values a preview does not know yet as changes: a workspace ID replaces, a document updates", async () => {
     const unknown = pulumi.runtime.unknownValue;
 
-    const workspace = await diff({}, STATE, { workspaceId: unknown, policyDocument: DOCUMENT });
+    const workspace = await diffDynamic({}, STATE, { workspaceId: unknown, policyDocument: DOCUMENT });
     expect(workspace.replaces).to.deep.equal(["workspaceId"]);
 
-    const document = await diff({}, STATE, { workspaceId: WORKSPACE_ID, policyDocument: unknown });
+    const document = await diffDynamic({}, STATE, { workspaceId: WORKSPACE_ID, policyDocument: unknown });
     expect(document).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });

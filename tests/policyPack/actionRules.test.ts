@@ -4,7 +4,7 @@
  */
 import { PROMETHEUS_COMPATIBLE_ACTIONS } from "@awsamp/core/policy";
 import { prometheusActionViolations } from "@awsamp/policy-pack/actionRules";
-import { PROMETHEUS_ACTIONS_DEFAULTS, type PrometheusActionsConfig } from "@awsamp/policy-pack/config";
+import { PROMETHEUS_ACTIONS_DEFAULTS, type PrometheusActionsConfig } from "@awsamp/policy-pack/policyConfig";
 import { type Json, statement } from "../core/policy/documents";
 import { checked, type Expected, expectViolations, PARTNER_ACCOUNT, S0 } from "./rules";
 

@@ -1,5 +1,5 @@
 /** allowedPrincipalViolations and publicGrantViolations: whom a policy may grant to. */
-import { ALLOWED_PRINCIPALS_DEFAULTS, type AllowedPrincipalsConfig } from "@awsamp/policy-pack/config";
+import { ALLOWED_PRINCIPALS_DEFAULTS, type AllowedPrincipalsConfig } from "@awsamp/policy-pack/policyConfig";
 import { allowedPrincipalViolations, publicGrantViolations } from "@awsamp/policy-pack/principalRules";
 import { type Json, statement, WORKSPACE_ACCOUNT } from "../core/policy/documents";
 import {

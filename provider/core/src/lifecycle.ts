@@ -36,7 +36,10 @@ export async function createResourcePolicy(
   const located = await withEffectiveRegion(client, inputs);
   const written = await putNewResourcePolicy(client, located, deadline, options);
   const state = stateFromPut(located, written);
-  return settled(client, state, deadline, options, { answeredAt: Date.now(), status: state.policyStatus });
+  return waitForActiveState(client, state, deadline, options, {
+    answeredAt: Date.now(),
+    status: state.policyStatus,
+  });
 }
 
 // --- read -------------------------------------------------------------------------------------------
@@ -88,7 +91,10 @@ export async function updateResourcePolicy(
   }
   const written = await putResourcePolicyOverRevision(client, olds, located, deadline, options);
   const state = stateFromPut(located, written);
-  return settled(client, state, deadline, options, { answeredAt: Date.now(), status: state.policyStatus });
+  return waitForActiveState(client, state, deadline, options, {
+    answeredAt: Date.now(),
+    status: state.policyStatus,
+  });
 }
 
 /**
@@ -104,7 +110,7 @@ async function finishResourcePolicyWrite(
   options: OperationOptions,
 ): Promise<ResourcePolicyState> {
   const state: ResourcePolicyState = { ...olds, ...news, policyDocument: olds.policyDocument };
-  const finished = await settled(client, state, deadline, options);
+  const finished = await waitForActiveState(client, state, deadline, options);
   if (finished.revisionId !== olds.revisionId) {
     throw new PolicyConflictError(
       "putting the resource policy",
@@ -139,7 +145,7 @@ export async function deleteResourcePolicy(
  * just answered. A failed wait still reports what exists (PartialWriteError), so the engine keeps tracking
  * the policy.
  */
-async function settled(
+async function waitForActiveState(
   client: AmpClient,
   state: ResourcePolicyState,
   deadline: Deadline,

@@ -55,7 +55,7 @@ export interface ResourceContext {
 
 // --- check ---------------------------------------------------------------------------------------------
 
-export interface CheckRequest {
+export interface ResourceCheckRequest {
   /** The resource, for saying its warnings once and naming it in them: its URN, or "" where the adapter has none. */
   urn: string;
   /** What the user has been told already. */
@@ -80,7 +80,7 @@ export interface CheckFailure {
   reason: string;
 }
 
-export interface CheckResponse {
+export interface ResourceCheckResponse {
   /**
    * The inputs check rewrote, which the adapters return in place of the news's: a policyDocument given as
    * an object becomes its JSON text (not known yet while any part of the object is not; secret when any
@@ -100,7 +100,7 @@ export interface CheckResponse {
  * every preview after an import, nor twice when `pulumi up` previews and then updates. A workspace a policy
  * is first put on (or moved to) is looked up where `aws` is given.
  */
-export async function check(request: CheckRequest): Promise<CheckResponse> {
+export async function check(request: ResourceCheckRequest): Promise<ResourceCheckResponse> {
   const { news } = request;
   const failures: NamedFailure[] = unknownPropertyFailures(news);
   const workspaceId = fieldOf(news, "workspaceId");
@@ -254,7 +254,7 @@ const FORMER_ACTION_RULES = ["ignored-action", "unknown-action", "wildcard-actio
  * credentials at all (an offline preview, as without `aws`).
  */
 async function workspaceLookupFailures(
-  request: CheckRequest,
+  request: ResourceCheckRequest,
   workspaceId: string,
 ): Promise<{ failures: NamedFailure[]; warnings: string[] }> {
   const none = { failures: [], warnings: [] };
@@ -421,7 +421,7 @@ function requiredStringProblem(key: string, field: Field, what: string): string 
 /** How a property changes, as the engine's detailed diff names it. */
 export type DiffKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
 
-export interface DiffRequest {
+export interface ResourceDiffRequest {
   /** The state (the last outputs). */
   olds: Fields;
   /** The checked new inputs. */
@@ -429,7 +429,7 @@ export interface DiffRequest {
   providerRegion: string | undefined;
 }
 
-export interface DiffResponse {
+export interface ResourceDiffResponse {
   /** Each changed property and how; empty when nothing changes. */
   detailedDiff: Record<string, DiffKind>;
   replaces: string[];
@@ -444,7 +444,7 @@ export interface DiffResponse {
  * olds and the program's inputs as the news, and turns the answer round itself, so `access` reads from
  * the state to what AWS holds there: the direction is the engine's, never decided here.
  */
-export function diff(request: DiffRequest): DiffResponse {
+export function diff(request: ResourceDiffRequest): ResourceDiffResponse {
   const detailedDiff: Record<string, DiffKind> = {};
   const workspaceKind = replacingChange(
     fieldOf(request.olds, "workspaceId"),
@@ -522,7 +522,7 @@ function accessChanges(old: Field, next: Field): boolean {
 
 // --- create --------------------------------------------------------------------------------------------
 
-export interface CreateRequest {
+export interface ResourceCreateRequest {
   /** The resource's name in the program, for the import command an existing policy calls for. */
   name: string;
   inputs: Fields;
@@ -532,7 +532,7 @@ export interface CreateRequest {
 /** Puts the policy and waits until it is ACTIVE; the ID is the workspace ID. */
 export async function create(
   context: ResourceContext,
-  request: CreateRequest,
+  request: ResourceCreateRequest,
 ): Promise<{ id: string; state: ResourcePolicyOutputs }> {
   const inputs = knownInputs(request.inputs, "creating the resource policy");
   const client = context.clientFor(inputs.region);
@@ -545,7 +545,7 @@ export async function create(
 
 // --- read ----------------------------------------------------------------------------------------------
 
-export interface ReadRequest {
+export interface ResourceReadRequest {
   id: string;
   /** The state; empty for an import, which has only the ID. */
   state: Fields;
@@ -554,7 +554,7 @@ export interface ReadRequest {
   signal?: AbortSignal;
 }
 
-export interface ReadResponse {
+export interface ResourceReadResponse {
   id: string;
   state: ResourcePolicyOutputs;
   /** The inputs that reproduce the state: what a program would declare, and the access it grants. */
@@ -568,14 +568,17 @@ export interface ReadResponse {
  */
 export async function read(
   context: ResourceContext,
-  request: ReadRequest,
-): Promise<ReadResponse | undefined> {
+  request: ResourceReadRequest,
+): Promise<ResourceReadResponse | undefined> {
   return Object.keys(request.state).length === 0
     ? readForImport(context, request)
     : readForRefresh(context, request);
 }
 
-async function readForImport(context: ResourceContext, request: ReadRequest): Promise<ReadResponse> {
+async function readForImport(
+  context: ResourceContext,
+  request: ResourceReadRequest,
+): Promise<ResourceReadResponse> {
   const { workspaceId, region } = parseImportId(request.id);
   const client = context.clientFor(region);
   const state = await lifecycle().readResourcePolicy(client, workspaceId, region ? { region } : {}, {
@@ -601,8 +604,8 @@ async function readForImport(context: ResourceContext, request: ReadRequest): Pr
 
 async function readForRefresh(
   context: ResourceContext,
-  request: ReadRequest,
-): Promise<ReadResponse | undefined> {
+  request: ResourceReadRequest,
+): Promise<ResourceReadResponse | undefined> {
   const held = stringsOf(request.state);
   const declared = stringsOf(request.inputs);
   const workspaceId = held.workspaceId ?? parseImportId(request.id).workspaceId;
@@ -634,7 +637,7 @@ async function readForRefresh(
 
 // --- update --------------------------------------------------------------------------------------------
 
-export interface UpdateRequest {
+export interface ResourceUpdateRequest {
   id: string;
   olds: Fields;
   news: Fields;
@@ -647,7 +650,7 @@ export interface UpdateRequest {
  */
 export async function update(
   context: ResourceContext,
-  request: UpdateRequest,
+  request: ResourceUpdateRequest,
 ): Promise<ResourcePolicyOutputs> {
   const olds = knownState(request.olds, request.id, "updating the resource policy");
   const news = knownInputs(request.news, "updating the resource policy");
@@ -662,17 +665,20 @@ export async function update(
 
 // --- delete --------------------------------------------------------------------------------------------
 
-export interface DeleteRequest {
+export interface ResourceDeleteRequest {
   id: string;
   state: Fields;
   options: OperationOptions;
 }
 
 /** Deletes the revision in state and waits until it is gone; a policy already gone is success. */
-export async function remove(context: ResourceContext, request: DeleteRequest): Promise<void> {
+async function deleteResource(context: ResourceContext, request: ResourceDeleteRequest): Promise<void> {
   const state = knownState(request.state, request.id, "deleting the resource policy");
   await lifecycle().deleteResourcePolicy(context.clientFor(state.region), state, request.options);
 }
+
+// `delete` is a reserved word: the engine's name for the operation is exported under it.
+export { deleteResource as delete };
 
 // --- helpers -------------------------------------------------------------------------------------------
 
@@ -696,8 +702,7 @@ function knownState(fields: Fields, id: string, action: string): ResourcePolicyS
   const held = stringsOf(fields);
   return {
     workspaceId:
-      held.workspaceId ??
-      (id ? parseImportId(id).workspaceId : requireString(fields, "workspaceId", action)),
+      held.workspaceId ?? (id ? parseImportId(id).workspaceId : requireString(fields, "workspaceId", action)),
     policyDocument: held.policyDocument ?? "",
     policyStatus: held.policyStatus ?? "",
     revisionId: requireString(fields, "revisionId", action),

@@ -21,7 +21,7 @@ import { EngineLog, engineAddressFrom } from "@awsamp/engine/engineLog";
 import { saidOnceInPulumiCommand } from "@awsamp/engine/saidOnce";
 import * as pulumi from "@pulumi/pulumi";
 
-export { ampClientConfigFrom, checksWorkspacesFrom } from "./config";
+export { ampClientConfigFrom, checksWorkspacesFrom } from "./stackConfig";
 
 /** Properties as the engine passes them: a program's inputs or a resource's state, plus `__provider`. */
 export type Properties = Record<string, unknown>;
@@ -33,7 +33,7 @@ const PROVIDER_KEY = "__provider";
  * Checks the inputs of the resource `urn` (which its provider carries, as pulumi.dynamic tells it none) and
  * says the lint warnings under it, once per `pulumi` command.
  */
-export async function check(
+export async function checkDynamic(
   config: AmpClientConfig | undefined,
   urn: string,
   olds: Properties,
@@ -50,7 +50,7 @@ export async function check(
   return { inputs, failures: checked.failures };
 }
 
-export async function diff(
+export async function diffDynamic(
   config: AmpClientConfig,
   olds: Properties,
   news: Properties,
@@ -67,7 +67,7 @@ export async function diff(
   };
 }
 
-export async function create(
+export async function createDynamic(
   config: AmpClientConfig,
   properties: Properties,
 ): Promise<pulumi.dynamic.CreateResult<Properties>> {
@@ -85,7 +85,7 @@ export async function create(
   });
 }
 
-export async function read(
+export async function readDynamic(
   config: AmpClientConfig,
   id: string,
   properties: Properties = {},
@@ -97,7 +97,7 @@ export async function read(
   return { id: found.id, props: { ...found.state }, inputs: { ...found.inputs } };
 }
 
-export async function update(
+export async function updateDynamic(
   config: AmpClientConfig,
   id: string,
   olds: Properties,
@@ -118,9 +118,13 @@ export async function update(
   });
 }
 
-export async function remove(config: AmpClientConfig, id: string, properties: Properties): Promise<void> {
+export async function deleteDynamic(
+  config: AmpClientConfig,
+  id: string,
+  properties: Properties,
+): Promise<void> {
   await withContext(config, (context) =>
-    resource.remove(context, { id, state: fieldsOf(properties), options: {} }),
+    resource.delete(context, { id, state: fieldsOf(properties), options: {} }),
   );
 }
 

@@ -53,22 +53,22 @@ export function resourcePolicyProviderFor(urn: Promise<string>): ResourcePolicyP
     },
     async check(olds, news) {
       const config = this.checksWorkspaces ? this.clientConfig : undefined;
-      return loadOperations().check(config, await this.urn, olds, news);
+      return loadOperations().checkDynamic(config, await this.urn, olds, news);
     },
     async diff(_id, olds, news) {
-      return loadOperations().diff(this.clientConfig, olds, news);
+      return loadOperations().diffDynamic(this.clientConfig, olds, news);
     },
     async create(inputs) {
-      return loadOperations().create(this.clientConfig, inputs);
+      return loadOperations().createDynamic(this.clientConfig, inputs);
     },
     async read(id, properties) {
-      return loadOperations().read(this.clientConfig, id, properties);
+      return loadOperations().readDynamic(this.clientConfig, id, properties);
     },
     async update(id, olds, news) {
-      return loadOperations().update(this.clientConfig, id, olds, news);
+      return loadOperations().updateDynamic(this.clientConfig, id, olds, news);
     },
     async delete(id, properties) {
-      await loadOperations().remove(this.clientConfig, id, properties);
+      await loadOperations().deleteDynamic(this.clientConfig, id, properties);
     },
   };
 }

@@ -15,7 +15,6 @@ import {
   type SaidOnce,
 } from "@awsamp/core/types";
 import type { EngineLog } from "@awsamp/engine/engineLog";
-import type { ProviderConfiguration } from "./config";
 import { ResourceInitFailedError } from "./errors";
 import type {
   CheckRequest,
@@ -30,6 +29,7 @@ import type {
   UpdateRequest,
   UpdateResult,
 } from "./protocol";
+import type { ProviderConfiguration } from "./providerConfig";
 import {
   fieldsOf,
   type PropertyObject,
@@ -55,7 +55,7 @@ export interface HandlerContext {
 /** The core's wait options a plugin may be started with. */
 export type WaitOptions = Pick<OperationOptions, "poll" | "learn">;
 
-export async function check(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
+export async function checkRpc(context: HandlerContext, request: CheckRequest): Promise<CheckResult> {
   const checked = await resource().check({
     urn: request.urn,
     said: context.said,
@@ -71,7 +71,7 @@ export async function check(context: HandlerContext, request: CheckRequest): Pro
   return { inputs, failures: checked.failures };
 }
 
-export async function diff(context: HandlerContext, request: DiffRequest): Promise<DiffResult> {
+export async function diffRpc(context: HandlerContext, request: DiffRequest): Promise<DiffResult> {
   const diffed = resource().diff({
     olds: fieldsOf(request.olds),
     news: fieldsOf(request.news),
@@ -81,7 +81,7 @@ export async function diff(context: HandlerContext, request: DiffRequest): Promi
 }
 
 /** In preview nothing is called: the planned outputs are the inputs with what only AWS knows unknown. */
-export async function create(context: HandlerContext, request: CreateRequest): Promise<CreateResult> {
+export async function createRpc(context: HandlerContext, request: CreateRequest): Promise<CreateResult> {
   if (request.preview) return { id: "", properties: plannedProperties(request.properties) };
   const secretKeys = secretKeysOf(request.properties);
   try {
@@ -100,7 +100,7 @@ export async function create(context: HandlerContext, request: CreateRequest): P
   }
 }
 
-export async function read(context: HandlerContext, request: ReadRequest): Promise<ReadResult> {
+export async function readRpc(context: HandlerContext, request: ReadRequest): Promise<ReadResult> {
   const found = await resource().read(resourceContext(context), {
     id: request.id,
     state: fieldsOf(request.properties),
@@ -117,7 +117,7 @@ export async function read(context: HandlerContext, request: ReadRequest): Promi
   };
 }
 
-export async function update(context: HandlerContext, request: UpdateRequest): Promise<UpdateResult> {
+export async function updateRpc(context: HandlerContext, request: UpdateRequest): Promise<UpdateResult> {
   if (request.preview) return { properties: plannedProperties(request.news) };
   const secretKeys = secretKeysOf(request.news);
   try {
@@ -133,8 +133,8 @@ export async function update(context: HandlerContext, request: UpdateRequest): P
   }
 }
 
-export async function remove(context: HandlerContext, request: DeleteRequest): Promise<void> {
-  await resource().remove(resourceContext(context), {
+export async function deleteRpc(context: HandlerContext, request: DeleteRequest): Promise<void> {
+  await resource().delete(resourceContext(context), {
     id: request.id,
     state: fieldsOf(request.properties),
     options: operationOptions(context, request),

@@ -27,9 +27,17 @@ import {
 } from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Cancellation } from "./cancellation";
-import { checkConfig, diffConfig, ProviderConfiguration } from "./config";
 import { InvalidRequestError } from "./errors";
-import { check, create, diff, type HandlerContext, read, remove, update, type WaitOptions } from "./handlers";
+import {
+  checkRpc,
+  createRpc,
+  deleteRpc,
+  diffRpc,
+  type HandlerContext,
+  readRpc,
+  updateRpc,
+  type WaitOptions,
+} from "./handlers";
 import {
   checkRequestFrom,
   checkResponseOf,
@@ -46,6 +54,7 @@ import {
   updateRequestFrom,
   updateResponseOf,
 } from "./protocol";
+import { checkConfig, diffConfig, ProviderConfiguration } from "./providerConfig";
 
 /** Messages up to the engine's own limit: a policy is small, but a schema or a state need not be. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -171,22 +180,22 @@ class ProviderService {
         return configureResponseOf({ acceptSecrets: true, supportsPreview: true });
       }),
       check: this.resourceWithoutWaits(async (context, request: CheckRequest) =>
-        checkResponseOf(await check(context, checkRequestFrom(request))),
+        checkResponseOf(await checkRpc(context, checkRequestFrom(request))),
       ),
       diff: this.resourceWithoutWaits(async (context, request: DiffRequest) =>
-        diffResponseOf(await diff(context, diffRequestFrom(request))),
+        diffResponseOf(await diffRpc(context, diffRequestFrom(request))),
       ),
       create: this.resource(async (context, request: CreateRequest) =>
-        createResponseOf(await create(context, createRequestFrom(request))),
+        createResponseOf(await createRpc(context, createRequestFrom(request))),
       ),
       read: this.resource(async (context, request: ReadRequest) =>
-        readResponseOf(await read(context, readRequestFrom(request))),
+        readResponseOf(await readRpc(context, readRequestFrom(request))),
       ),
       update: this.resource(async (context, request: UpdateRequest) =>
-        updateResponseOf(await update(context, updateRequestFrom(request))),
+        updateResponseOf(await updateRpc(context, updateRequestFrom(request))),
       ),
       delete: this.resource(async (context, request: DeleteRequest) => {
-        await remove(context, deleteRequestFrom(request));
+        await deleteRpc(context, deleteRequestFrom(request));
         return new Empty();
       }),
     };

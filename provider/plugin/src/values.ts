@@ -75,7 +75,10 @@ export const ENGINE_VALUES: ValueEncoding<PropertyValue> = {
   absent: null,
   unknown: UNKNOWN,
   isUnknown: (value) => typeof value === "string" && UNKNOWN_SENTINELS.has(value),
-  unwrap: (value) => ({ value: unwrapSecret(value as PropertyValue), secret: isSecret(value as PropertyValue) }),
+  unwrap: (value) => ({
+    value: unwrapSecret(value as PropertyValue),
+    secret: isSecret(value as PropertyValue),
+  }),
   wrap: secret,
 };
 

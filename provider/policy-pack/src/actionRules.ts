@@ -16,7 +16,7 @@ import {
   prometheusActionNamed,
   stringsOf,
 } from "@awsamp/core/policy";
-import type { PrometheusActionsConfig } from "./config";
+import type { PrometheusActionsConfig } from "./policyConfig";
 import { type AllowStatement, allowStatementsOf, type PrincipalRef } from "./statements";
 import type { Violation } from "./violation";
 

@@ -18,7 +18,7 @@ import {
   PROMETHEUS_ACTIONS_DEFAULTS,
   PROMETHEUS_ACTIONS_SCHEMA,
   withDefaults,
-} from "./config";
+} from "./policyConfig";
 import { allowedPrincipalViolations, publicGrantViolations } from "./principalRules";
 import { isResourceType, RESOURCE_TYPES, subjectOf } from "./subject";
 import { type Violation, violationMessage } from "./violation";

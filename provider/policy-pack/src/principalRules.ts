@@ -1,6 +1,6 @@
 /** The rules on whom a policy grants to: allowed principals, and no grant to anyone outside the organisation. */
 import { accountOfAwsPrincipal, closestName, listOf, type PolicyDocument } from "@awsamp/core/policy";
-import type { AllowedPrincipalsConfig } from "./config";
+import type { AllowedPrincipalsConfig } from "./policyConfig";
 import {
   type AllowStatement,
   allowStatementsOf,

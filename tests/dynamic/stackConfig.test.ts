@@ -1,6 +1,6 @@
-/** @awsamp/dynamic config: the AMP client configuration the dynamic provider reads from the stack config. */
+/** @awsamp/dynamic stackConfig: the AMP client configuration the dynamic provider reads from the stack config. */
 
-import { ampClientConfigFrom } from "@awsamp/dynamic/config";
+import { ampClientConfigFrom } from "@awsamp/dynamic/stackConfig";
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 

@@ -1,6 +1,6 @@
 /** Provider configuration through the plugin: CheckConfig, DiffConfig, and Configure by variables, args or environment. */
 
-import { ProviderConfiguration } from "@awsamp/plugin/config";
+import { ProviderConfiguration } from "@awsamp/plugin/providerConfig";
 import { isSecret, secret, UNKNOWN } from "@awsamp/plugin/values";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";

@@ -6,7 +6,7 @@ import {
   PROMETHEUS_ACTIONS_DEFAULTS,
   PROMETHEUS_ACTIONS_SCHEMA,
   withDefaults,
-} from "@awsamp/policy-pack/config";
+} from "@awsamp/policy-pack/policyConfig";
 import { expect } from "chai";
 
 describe("policy pack: config", () => {
