@@ -15,6 +15,7 @@ import {
   drawJitter,
   type PollSchedule,
   planNextPoll,
+  type SettleTimes,
   saveSettleTimes,
   settleTimesOf,
   type WaitView,
@@ -135,11 +136,32 @@ const ANSWER_ALLOWANCE_MS = 100;
 /** Where a poll leaves a wait. */
 type Verdict = "settled" | "settling" | "unexpected";
 
+/** How a wait ends. */
+type Outcome = Exclude<Verdict, "settling"> | "aborted" | "timeout";
+
+/** One wait as it runs: what it waits for, what it has seen, and where its polls are shared. */
+interface WaitRun {
+  client: AmpClient;
+  target: WaitTarget;
+  workspaceId: string;
+  deadline: Deadline;
+  options: OperationOptions;
+  schedule: PollSchedule;
+  /** The settle times the waits on this client share; undefined where the wait neither uses nor adds to them. */
+  known: SettleTimes | undefined;
+  view: WaitView;
+  /** Date.now() at the write's answer (or at the wait's start): every poll's time is counted from it. */
+  origin: number;
+  started: number;
+  /** What the last poll saw; `polled` is false until one answered. */
+  last: RemoteResourcePolicy | undefined;
+  polled: boolean;
+}
+
 /**
  * The one wait: polls Describe until the target, the deadline or the abort signal, each poll where
- * planNextPoll puts it. While it sleeps, what other waits see may move its next poll, so it wakes to
- * re-plan. Its own loop rather than @smithy/util-waiter's, whose delays are drawn from minDelay and
- * maxDelay alone.
+ * planNextPoll puts it. Its own loop rather than @smithy/util-waiter's, whose delays are drawn from
+ * minDelay and maxDelay alone.
  */
 async function waitResourcePolicy(
   client: AmpClient,
@@ -147,92 +169,112 @@ async function waitResourcePolicy(
   { workspaceId, deadline, written }: Wait,
   options: OperationOptions,
 ): Promise<RemoteResourcePolicy | undefined> {
-  const schedule = options.poll ?? DEFAULT_POLL_SCHEDULE;
-  const known = written && options.learn !== false ? settleTimesOf(client, target) : undefined;
-  const origin = written?.answeredAt ?? Date.now();
-  const view: WaitView = { lastSettlingMs: undefined, missedPlan: false, jitter: drawJitter() };
-  const started = Date.now();
-  let last: RemoteResourcePolicy | undefined;
-  let polled = false;
-  const poll = async (): Promise<Verdict> => {
-    const sentMs = Date.now() - origin;
-    let leftMs = sentMs;
-    known?.probing(sentMs);
-    try {
-      last = await statusResourcePolicy(client, workspaceId, {
-        signal: options.signal,
-        onSent: () => {
-          leftMs = Date.now() - origin;
-        },
-      });
-    } finally {
-      known?.probed(sentMs);
-    }
-    polled = true;
-    const verdict = verdictOf(target, last);
-    if (verdict === "settling") view.lastSettlingMs = sentMs;
-    // AMP answered for the moment the poll reached it, which a throttle's queue (the client's rate limit, a
-    // retry's backoff) can put well after the poll was planned. Still settling: true when the poll left,
-    // at the latest. Settled: recorded at the answer, later than AMP looked by up to a round trip, so that
-    // the next wait placed on it finds the write settled rather than missing by a little.
-    if (verdict !== "unexpected") {
-      known?.saw(verdict === "settled" ? Date.now() - origin : leftMs, verdict === "settled");
-    }
-    options.onProgress?.({
-      workspaceId,
-      target,
-      status: last?.policyStatus ?? "gone",
-      elapsedMs: Date.now() - started,
-    });
-    return verdict;
+  const run: WaitRun = {
+    client,
+    target,
+    workspaceId,
+    deadline,
+    options,
+    schedule: options.poll ?? DEFAULT_POLL_SCHEDULE,
+    known: written && options.learn !== false ? settleTimesOf(client, target) : undefined,
+    view: { lastSettlingMs: undefined, missedPlan: false, jitter: drawJitter() },
+    origin: written?.answeredAt ?? Date.now(),
+    started: Date.now(),
+    last: undefined,
+    polled: false,
   };
-
   // A wait after a write says what it waits for from the write's own answer; one after another's polls at once.
   if (written) options.onProgress?.({ workspaceId, target, status: written.status, elapsedMs: 0 });
-  let outcome: Verdict | "aborted" | "timeout" = written ? "settling" : await poll();
-  known?.begin(view);
+  let verdict: Verdict | Outcome = written ? "settling" : await poll(run);
+  run.known?.begin(run.view);
   try {
-    while (outcome === "settling") {
-      const lastAtMs = Date.now() - origin + deadline.remainingMs() - ANSWER_ALLOWANCE_MS;
-      let planned = planNextPoll(view, schedule, known);
-      while (planned.atMs > Date.now() - origin && planned.atMs <= lastAtMs) {
-        const woke = await sleepUntil(origin + planned.atMs, options.signal, known?.changed());
-        if (woke !== "changed") break;
-        planned = planNextPoll(view, schedule, known);
-      }
-      const final = planned.atMs > lastAtMs;
-      if (final) await sleepUntil(origin + lastAtMs, options.signal);
-      if (options.signal?.aborted) {
-        outcome = "aborted";
-        break;
-      }
-      try {
-        outcome = await poll();
-      } catch (error) {
-        // A Describe cut short by the abort is the abort, not a failed call.
-        if (!options.signal?.aborted) throw error;
-        outcome = "aborted";
-      }
-      if (outcome === "settling" && final) outcome = "timeout";
-      // Only a poll placed where another write settled can miss; the next such poll then goes further out.
-      view.missedPlan = outcome === "settling" && planned.basis === "seen";
-      view.jitter = drawJitter();
-    }
+    while (verdict === "settling") verdict = await pollWhenPlanned(run);
   } finally {
-    known?.end(view);
+    run.known?.end(run.view);
   }
   // Saved for the next process while the answer goes out: a cache never delays an operation.
-  if (outcome === "settled" && known) void saveSettleTimes(client, target);
-  const seen = polled ? (last?.policyStatus ?? "gone") : "not yet polled";
+  if (verdict === "settled" && run.known) void saveSettleTimes(client, target);
+  return endOfWait(run, verdict);
+}
+
+/**
+ * Sleeps until the next poll planNextPoll places, then polls. While it sleeps, what other waits see may
+ * move that poll, so it wakes to place it again. The deadline's last moment gets one last poll.
+ */
+async function pollWhenPlanned(run: WaitRun): Promise<Verdict | Outcome> {
+  const { options, view, known, origin } = run;
+  const lastAtMs = Date.now() - origin + run.deadline.remainingMs() - ANSWER_ALLOWANCE_MS;
+  let planned = planNextPoll(view, run.schedule, known);
+  while (planned.atMs > Date.now() - origin && planned.atMs <= lastAtMs) {
+    const woke = await sleepUntil(origin + planned.atMs, options.signal, known?.changed());
+    if (woke !== "changed") break;
+    planned = planNextPoll(view, run.schedule, known);
+  }
+  const final = planned.atMs > lastAtMs;
+  if (final) await sleepUntil(origin + lastAtMs, options.signal);
+  if (options.signal?.aborted) return "aborted";
+  let verdict: Verdict;
+  try {
+    verdict = await poll(run);
+  } catch (error) {
+    // A Describe cut short by the abort is the abort, not a failed call.
+    if (!options.signal?.aborted) throw error;
+    return "aborted";
+  }
+  // Only a poll placed where another write settled can miss; the next such poll then goes further out.
+  view.missedPlan = verdict === "settling" && planned.basis === "seen";
+  view.jitter = drawJitter();
+  return verdict === "settling" && final ? "timeout" : verdict;
+}
+
+/** One Describe, recorded where the waits on the client share what they see, and reported as progress. */
+async function poll(run: WaitRun): Promise<Verdict> {
+  const { known, origin, options } = run;
+  const sentMs = Date.now() - origin;
+  let leftMs = sentMs;
+  known?.probing(sentMs);
+  try {
+    run.last = await statusResourcePolicy(run.client, run.workspaceId, {
+      signal: options.signal,
+      onSent: () => {
+        leftMs = Date.now() - origin;
+      },
+    });
+  } finally {
+    known?.probed(sentMs);
+  }
+  run.polled = true;
+  const verdict = verdictOf(run.target, run.last);
+  if (verdict === "settling") run.view.lastSettlingMs = sentMs;
+  // AMP answered for the moment the poll reached it, which a throttle's queue (the client's rate limit, a
+  // retry's backoff) can put well after the poll was planned. Still settling: true when the poll left,
+  // at the latest. Settled: recorded at the answer, later than AMP looked by up to a round trip, so that
+  // the next wait placed on it finds the write settled rather than missing by a little.
+  if (verdict !== "unexpected") {
+    known?.saw(verdict === "settled" ? Date.now() - origin : leftMs, verdict === "settled");
+  }
+  options.onProgress?.({
+    workspaceId: run.workspaceId,
+    target: run.target,
+    status: run.last?.policyStatus ?? "gone",
+    elapsedMs: Date.now() - run.started,
+  });
+  return verdict;
+}
+
+/** What a wait that ended returns: what AWS holds once settled; otherwise the error that says how it ended. */
+function endOfWait(run: WaitRun, outcome: Outcome): RemoteResourcePolicy | undefined {
+  const { workspaceId, target } = run;
+  const seen = run.polled ? (run.last?.policyStatus ?? "gone") : "not yet polled";
   switch (outcome) {
     case "settled":
-      return last;
+      return run.last;
     case "aborted":
-      throw new WaitAbortedError(workspaceId, target, seen, Date.now() - started);
+      throw new WaitAbortedError(workspaceId, target, seen, Date.now() - run.started);
     case "unexpected":
       throw new UnexpectedStatusError(workspaceId, target, seen);
-    default:
-      throw new WaitTimeoutError(workspaceId, target, seen, deadline.elapsedMs());
+    case "timeout":
+      throw new WaitTimeoutError(workspaceId, target, seen, run.deadline.elapsedMs());
   }
 }
 
