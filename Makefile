@@ -66,7 +66,7 @@ pulumi: $(PULUMI_TOOLS)
 $(TOOLS)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && go build -trimpath -ldflags "$(VERSION_FLAG)=$(PULUMI_VERSION)" -o $(abspath $@) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
-# Each language host is a front of ours (README.md, "The Pulumi CLI"), one binary under three names, that
+# Each language host is a front of ours (CONTRIBUTING.md, "The Pulumi CLI"), one binary under three names, that
 # generates code with the CLI's own codegen over the newest host the proxy serves, which runs the programs.
 $(TOOLS)/pulumi-language-front: tools/pulumi/go.mod tools/pulumi/go.sum $(wildcard tools/pulumi/languagehost/*.go)
 	cd tools/pulumi && go build -trimpath -o $(abspath $@) ./languagehost
@@ -246,7 +246,7 @@ clean:
 
 # --- Python -----------------------------------------------------------------------------------------------
 # .tools/python (git-ignored), the virtual environment the Python SDK's tests and examples/python run in:
-# made afresh from the lock tools/python/requirements.txt (pulumi 3.248.0 and every package under it at exact
+# made afresh from the lock tools/python/requirements.txt (pulumi 3.272.0 and every package under it at exact
 # versions, hash-checked; tools/python/lock.sh writes it), only when the lock changes. The generated SDK is
 # then installed into it as a user installs a local package (`pip install ./sdk/python`), with no index, no
 # dependencies (the lock has them) and the lock's setuptools instead of an isolated build: from a copy, since

@@ -4,8 +4,8 @@ go 1.26
 
 // The Go language host. Since v3.67.0 it is a module of its own (github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3),
 // which the module proxy here does not serve; v3.66.0 is the last release that has it inside sdk/v3. It builds and
-// runs Go programs of sdk/v3 v3.248.0 under CLI v3.248.0; ../pulumi/languagehost generates their code
-// (README.md, "The Pulumi CLI").
+// runs Go programs of sdk/v3 v3.276.0 under CLI v3.276.0; ../pulumi/languagehost generates their code
+// (CONTRIBUTING.md, "The Pulumi CLI").
 tool github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
 
 require (

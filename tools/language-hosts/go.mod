@@ -6,8 +6,8 @@ go 1.26
 // github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3), which the module proxy here does not
 // serve at any release's commit (tried v3.224.0 to v3.252.0, among them v3.248.0's
 // v3.0.0-20260624120734-a88168d865b7). v3.68.0 is the last release that has them inside sdk/v3; its Node.js
-// host runs programs of @pulumi/pulumi 3.248.0 under CLI v3.248.0. It has no code generator:
-// ../pulumi/languagehost adds one (README.md, "The Pulumi CLI").
+// host runs programs of @pulumi/pulumi 3.276.0 under CLI v3.276.0. It has no code generator:
+// ../pulumi/languagehost adds one (CONTRIBUTING.md, "The Pulumi CLI").
 
 tool (
 	github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs

@@ -29,8 +29,8 @@ export const DEFAULT_MAX_ATTEMPTS = 6;
 
 /** Makes a client for one configuration. Region and credentials resolve lazily, at the first call. */
 export function createAmpClient(config: AmpClientConfig = {}): AmpClient {
-  // The pinned AWS SDK supports Node 20; the notice it prints on Node 20 at the first client is about its
-  // future releases, not ours, and in the dynamic provider it would land in every user's program output.
+  // The AWS SDK prints a notice at its first client on a Node.js its future releases will drop: about its
+  // releases, not ours, and in the dynamic provider it would land in every user's program output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const limiter = new AdmittedRateLimiter();
   const client = new AmpClient({

@@ -117,7 +117,7 @@ func newFront(name string, codegen codegen, conn *grpc.ClientConn) *grpc.Server 
 
 // pythonRunnerArgs adds -virtualenv to the Python runner's arguments: Pulumi.yaml's runtime.options.virtualenv,
 // as an absolute path. The v3.68.0 host reads that option only from its -virtualenv flag (relative to -root),
-// which the CLIs of its day passed; CLI v3.248.0 passes no flags, only the engine's address, and sends the
+// which the CLIs of its day passed; CLI v3.276.0 passes no flags, only the engine's address, and sends the
 // options in each request's ProgramInfo instead, which the old host ignores: it would run the first python3
 // on PATH, without the program's packages. The CLI starts language hosts in the program's directory (the
 // project's, or its `main` folder's), so the project is the Pulumi.yaml found upwards from there, as the CLI
