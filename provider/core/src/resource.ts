@@ -113,9 +113,36 @@ export async function check(request: ResourceCheckRequest): Promise<ResourceChec
   const lookup =
     validWorkspaceId && regionProblems.length === 0
       ? await workspaceLookupFailures(request, validWorkspaceId)
-      : undefined;
-  failures.push(...(lookup?.failures ?? []));
-  const given = fieldOf(news, "policyDocument");
+      : noFindings();
+  const document = checkDocument(request, {
+    validWorkspaceId,
+    workspaceIdText: stringOf(workspaceId),
+    acceptedRules: accepted.rules,
+  });
+  return {
+    rewritten: document.rewritten,
+    failures: [...failures, ...lookup.failures, ...document.failures].map(engineFailure),
+    warnings: [...lookup.warnings, ...document.warnings],
+  };
+}
+
+/**
+ * Check's look at the document: its JSON text (an object becomes text), its errors as failures, the access
+ * it grants, and its lint warnings, said where the document is new or changed and not said before.
+ */
+function checkDocument(
+  request: ResourceCheckRequest,
+  {
+    validWorkspaceId,
+    workspaceIdText,
+    acceptedRules,
+  }: {
+    validWorkspaceId: string | undefined;
+    workspaceIdText: string | undefined;
+    acceptedRules: ReadonlySet<string>;
+  },
+): { rewritten: Record<string, Field>; failures: NamedFailure[]; warnings: string[] } {
+  const given = fieldOf(request.news, "policyDocument");
   const document = documentTextOf(given);
   const rewritten: Record<string, Field> = document === given ? {} : { policyDocument: document };
   if (document.kind === "unknown") rewritten.access = { kind: "unknown", secret: document.secret };
@@ -125,8 +152,11 @@ export async function check(request: ResourceCheckRequest): Promise<ResourceChec
       document,
       "the policy as JSON text, such as JSON.stringify(policy), or as a PolicyDocument object",
     );
-    if (problem) failures.push({ property: "policyDocument", reason: problem });
-    return { rewritten, failures: failures.map(engineFailure), warnings: lookup?.warnings ?? [] };
+    return {
+      rewritten,
+      failures: problem ? [{ property: "policyDocument", reason: problem }] : [],
+      warnings: [],
+    };
   }
   const context = validWorkspaceId ? { workspaceId: validWorkspaceId } : {};
   const old = stringOf(fieldOf(request.olds, "policyDocument"));
@@ -136,24 +166,20 @@ export async function check(request: ResourceCheckRequest): Promise<ResourceChec
   const verdict = unchanged
     ? { errors: policyDocumentErrors(document.value, context), warnings: [] }
     : checkPolicyDocument(document.value, context);
-  for (const problem of verdict.errors) {
+  const failures = verdict.errors.map((problem) => {
     const message = document.secret ? withoutValuesOf(document.value, problem.message) : problem.message;
-    failures.push({ property: "policyDocument", reason: `policyDocument ${problem.path}: ${message}` });
-  }
+    return { property: "policyDocument", reason: `policyDocument ${problem.path}: ${message}` };
+  });
   if (verdict.errors.length === 0) rewritten.access = accessField(document.value, document.secret);
-  const resource = `${request.urn}\n${stringOf(workspaceId) ?? ""}`;
   const sayWarnings =
     !unchanged &&
     verdict.errors.length === 0 &&
-    request.said.firstTime(`${resource}\n${canonicalize(document.value)}`);
-  const warnings = verdict.warnings.filter((problem) => !problem.rule || !accepted.rules.has(problem.rule));
+    request.said.firstTime(`${request.urn}\n${workspaceIdText ?? ""}\n${canonicalize(document.value)}`);
+  const warnings = verdict.warnings.filter((problem) => !problem.rule || !acceptedRules.has(problem.rule));
   return {
     rewritten,
-    failures: failures.map(engineFailure),
-    warnings: [
-      ...(lookup?.warnings ?? []),
-      ...(sayWarnings ? warningLines(resourceNameOf(request.urn), warnings, document) : []),
-    ],
+    failures,
+    warnings: sayWarnings ? warningLines(resourceNameOf(request.urn), warnings, document) : [],
   };
 }
 
@@ -256,11 +282,10 @@ const FORMER_ACTION_RULES = ["ignored-action", "unknown-action", "wildcard-actio
 async function workspaceLookupFailures(
   request: ResourceCheckRequest,
   workspaceId: string,
-): Promise<{ failures: NamedFailure[]; warnings: string[] }> {
-  const none = { failures: [], warnings: [] };
+): Promise<LookupFindings> {
   const region = fieldOf(request.news, "region");
-  if (!request.aws || region.kind === "unknown") return none;
-  if (stringOf(fieldOf(request.olds, "workspaceId")) === workspaceId) return none;
+  if (!request.aws || region.kind === "unknown") return noFindings();
+  if (stringOf(fieldOf(request.olds, "workspaceId")) === workspaceId) return noFindings();
   const regionName = stringOf(region) ?? request.aws.providerRegion;
   const key = `${regionName ?? ""}\n${workspaceId}`;
   let looked = workspaceLookups.get(key);
@@ -268,44 +293,50 @@ async function workspaceLookupFailures(
     looked = lookUpWorkspace(request.aws, workspaceId, stringOf(region), request.signal);
     workspaceLookups.set(key, looked);
   }
-  const found = await looked;
-  const where = regionName ?? "the provider's region";
+  return lookupFindings(await looked, {
+    workspaceId,
+    where: regionName ?? "the provider's region",
+    name: resourceNameOf(request.urn),
+  });
+}
+
+/** What a look at the workspace adds to check: failures for the preview, or a warning that it could not look. */
+interface LookupFindings {
+  failures: NamedFailure[];
+  warnings: string[];
+}
+
+function noFindings(): LookupFindings {
+  return { failures: [], warnings: [] };
+}
+
+/** A look's answer as check's findings, naming the workspace, its region and the resource. */
+function lookupFindings(
+  found: WorkspaceLookup,
+  { workspaceId, where, name }: { workspaceId: string; where: string; name: string },
+): LookupFindings {
   const off = "(awsamp:skipWorkspaceCheck true turns this look off)";
+  const failure = (reason: string) => ({ failures: [{ property: "workspaceId", reason }], warnings: [] });
   switch (found.kind) {
     case "found":
-      if (!WRITABLE_WORKSPACE_STATUSES.has(found.status)) {
-        return {
-          failures: [
-            {
-              property: "workspaceId",
-              reason: `workspaceId: workspace ${workspaceId} in ${where} is ${found.status}, and AMP puts no policy on it; check workspaceId ${off}`,
-            },
-          ],
-          warnings: [],
-        };
-      }
-      return none;
+      return WRITABLE_WORKSPACE_STATUSES.has(found.status)
+        ? noFindings()
+        : failure(
+            `workspaceId: workspace ${workspaceId} in ${where} is ${found.status}, and AMP puts no policy on it; check workspaceId ${off}`,
+          );
     case "missing":
-      return {
-        failures: [
-          {
-            property: "workspaceId",
-            reason: `workspaceId: workspace ${workspaceId} does not exist in ${where} (or these credentials cannot see it), so pulumi up would fail; check workspaceId and region ${off}`,
-          },
-        ],
-        warnings: [],
-      };
+      return failure(
+        `workspaceId: workspace ${workspaceId} does not exist in ${where} (or these credentials cannot see it), so pulumi up would fail; check workspaceId and region ${off}`,
+      );
     case "no-credentials":
-      return none;
-    case "unknown": {
-      const name = resourceNameOf(request.urn);
+      return noFindings();
+    case "unknown":
       return {
         failures: [],
         warnings: [
           `${name ? `${name}: ` : ""}could not check that workspace ${workspaceId} exists: ${found.why} ${off}`,
         ],
       };
-    }
   }
 }
 
