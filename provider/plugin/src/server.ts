@@ -143,7 +143,15 @@ class ProviderService {
     private readonly waits: WaitOptions,
   ) {}
 
+  /** Every RPC the plugin serves: the plugin's own, the provider configuration's, and the resource's. */
   implementation(): ServedRpcs {
+    return { ...this.pluginRpcs(), ...this.configRpcs(), ...this.resourceRpcs() };
+  }
+
+  private pluginRpcs(): Pick<
+    ServedRpcs,
+    "handshake" | "getPluginInfo" | "getSchema" | "attach" | "cancel" | "getMapping" | "getMappings"
+  > {
     return {
       handshake: this.unary((request: ProviderHandshakeRequest) => {
         this.log.connect(request.getEngineAddress());
@@ -170,6 +178,11 @@ class ProviderService {
       }),
       getMapping: this.unary((_: GetMappingRequest) => new GetMappingResponse().setProvider("").setData("")),
       getMappings: this.unary((_: GetMappingsRequest) => new GetMappingsResponse()),
+    };
+  }
+
+  private configRpcs(): Pick<ServedRpcs, "checkConfig" | "diffConfig" | "configure"> {
+    return {
       checkConfig: this.unary((request: CheckRequest) =>
         checkResponseOf(checkConfig(checkRequestFrom(request))),
       ),
@@ -179,6 +192,11 @@ class ProviderService {
         this.config = ProviderConfiguration.fromConfigure(configureRequestFrom(request));
         return configureResponseOf({ acceptSecrets: true, supportsPreview: true });
       }),
+    };
+  }
+
+  private resourceRpcs(): Pick<ServedRpcs, "check" | "diff" | "create" | "read" | "update" | "delete"> {
+    return {
       check: this.resourceWithoutWaits(async (context, request: CheckRequest) =>
         checkResponseOf(await checkRpc(context, checkRequestFrom(request))),
       ),
