@@ -11,7 +11,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { environmentWithoutAws, REPO_ROOT } from "../harness/plugin";
-import { type CliResult, type PulumiProject, TOOLS_BIN } from "../harness/pulumiCli";
+import { type CliResult, collect, type PulumiProject, TOOLS_BIN } from "../harness/pulumiCli";
+import { type ReadmeInstallCommands, readmeInstallCommands } from "../harness/readme";
 import { policyDocument } from "../harness/session";
 import { useEndToEnd } from "./emulatorProject";
 import { readTarball, type TarEntry } from "./tarball";
@@ -33,33 +34,6 @@ function enginePlatform(): string {
 /** The message both launchers and the version check print, for a node found (`v18.20.4`) or `none`. */
 function needsNode(found: string): string {
   return `pulumi-resource-awsamp: the awsamp provider needs Node.js 22.12 or later on PATH; found ${found} (install it from https://nodejs.org)`;
-}
-
-/** The commands README.md's "Install and use" gives, each a one-line `sh` block, by what it installs. */
-interface ReadmeInstallCommands {
-  plugin: string;
-  typescript: string;
-  python: string;
-  go: string;
-  dynamic: string;
-}
-
-/** Finds each install command in README.md's "Install and use" section, failing when one is missing. */
-function readmeInstallCommands(readme: string): ReadmeInstallCommands {
-  const section = readme.slice(readme.indexOf("## Install and use"), readme.indexOf("\n## What it does"));
-  const blocks = [...section.matchAll(/```sh\n([^\n]+)\n\s*```/g)].map((match) => (match[1] ?? "").trim());
-  const find = (what: string, pattern: RegExp) => {
-    const found = blocks.filter((block) => pattern.test(block));
-    expect(found, `README.md's one command for ${what}`).to.have.lengthOf(1);
-    return found[0] ?? "";
-  };
-  return {
-    plugin: find("the plugin", /^pulumi plugin install /),
-    typescript: find("the TypeScript SDK", /^npm install CHECKOUT\/dist\/awsamp-awsamp-/),
-    python: find("the Python SDK", /^pip install /),
-    go: find("the Go SDK", /^go mod edit /),
-    dynamic: find("the dynamic provider", /^npm install .*awsamp-dynamic-/),
-  };
 }
 
 /**
@@ -96,7 +70,7 @@ func main() {
  * Runs a program with exactly this environment, never throwing: its exit code and output. With a deadline,
  * kills it then (a launcher that did start the provider would serve until killed).
  */
-function runWith(
+async function runWith(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
@@ -104,22 +78,12 @@ function runWith(
   cwd?: string,
 ): Promise<CliResult> {
   const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
   const timer = deadlineMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  try {
+    return await collect(child);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe("end to end: the plugin installed from its tarball", function () {

@@ -51,13 +51,13 @@ const README_MARKER = "<!-- captured: policy pack review -->\n```text\n";
 
 /**
  * The `Policies:` block of a preview's output, up to the blank line after it, naming the pack's folder as
- * README.md's command does (the suite gives the CLI its absolute path).
+ * README.md's command does, under CHECKOUT (the suite gives the CLI its absolute path).
  */
 function policiesBlockOf(stdout: string): string {
   const start = stdout.indexOf("Policies:\n");
   expect(start, "the preview prints a Policies: block").to.be.greaterThan(-1);
   const end = stdout.indexOf("\n\n", start);
-  return stdout.slice(start, end).replaceAll(POLICY_PACK_DIR, "provider/policy-pack");
+  return stdout.slice(start, end).replaceAll(POLICY_PACK_DIR, "CHECKOUT/provider/policy-pack");
 }
 
 /**
