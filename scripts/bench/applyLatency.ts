@@ -227,7 +227,9 @@ function explanation(figures: Figure[]): string[] {
       "waits, at least 5%), so the first settle seen is found within a small step of the time waited, at " +
       "about one Describe per wait per doubling; then every wait polls halfway between the latest look that " +
       "saw a write settling and the earliest settle, until the two are within 2% (or 10 ms), and then at " +
-      "that settle: one Describe.",
+      "that settle: one Describe. A settle no look saw a write still settling before (polls that waited in " +
+      "a throttled client's queue find every write settled) is tested at half its time, down to the " +
+      "schedule's first poll, so that it comes back down to AWS's pace.",
     "- Each settle time here follows the last on the same client, as a plugin sees AWS's pace change: the " +
       "settles remembered from the previous group are forgotten as soon as a wait is still settling after " +
       "them, at a cost of one Describe for the waits in flight at that moment.",

@@ -71,10 +71,35 @@ describe("settleTimes", () => {
       expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 700, basis: "halfway" });
     });
 
-    it("polls at the earliest settle when no look saw a write settling before it: halving from 0 costs Describes", () => {
+    it("tests a settle no look bounds from below at half its time, never before the schedule's first poll", () => {
       const times = new SettleTimes();
-      times.saw(1000, true);
-      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 1000, basis: "seen" });
+      times.saw(1600, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 800, basis: "below" });
+      times.saw(700, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 500, basis: "below" });
+      // Within the tolerance of the schedule's first poll, the settle is where the poll goes.
+      times.saw(505, true);
+      expect(planNextPoll(wait(), SCHEDULE, times)).to.deep.equal({ atMs: 505, basis: "seen" });
+    });
+
+    it("comes back down from settles that queued polls recorded late, to AWS's pace", () => {
+      // Under a throttle, the first polls of 50 writes waited in the client's queue and left 4.3 s after
+      // their writes: every one found its write settled, none settling. AMP settles in 1 s.
+      const times = new SettleTimes({
+        settledMs: Array.from({ length: 32 }, (_, i) => 4305 + i),
+        settlingMs: [],
+      });
+      const AMP_SETTLES_MS = 1000;
+      const plans: number[] = [];
+      for (let poll = 0; poll < 12; poll++) {
+        const plan = planNextPoll(wait(), SCHEDULE, times);
+        plans.push(Math.round(plan.atMs));
+        if (plan.basis === "seen") break;
+        times.saw(plan.atMs, plan.atMs >= AMP_SETTLES_MS);
+      }
+      expect(plans[0]).to.equal(2153);
+      expect(plans.at(-1)).to.be.within(AMP_SETTLES_MS, AMP_SETTLES_MS * 1.03);
+      expect(plans.length, plans.join(", ")).to.be.at.most(10);
     });
 
     it("polls at the earliest settle once that interval is within the tolerance (2%, at least 10 ms)", () => {

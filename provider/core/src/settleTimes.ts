@@ -58,10 +58,10 @@ export interface WaitView {
 export interface PlannedPoll {
   atMs: number;
   /**
-   * seen: where a write settled; halfway: between that and a look that saw one settling; near: just after
-   * a seen poll that missed; schedule.
+   * seen: where a write settled; halfway: between that and a look that saw one settling; below: half a
+   * settle no look bounds from below; near: just after a seen poll that missed; schedule.
    */
-  basis: "seen" | "halfway" | "near" | "schedule";
+  basis: "seen" | "halfway" | "below" | "near" | "schedule";
 }
 
 /**
@@ -137,8 +137,9 @@ export class SettleTimes {
 
   /**
    * At the earliest settle seen beyond the wait's last look, or halfway there from the latest look that saw
-   * a write settling while that interval is wider than the tolerance; with nothing seen beyond its last
-   * look, the search the waits in flight share, or its schedule.
+   * a write settling while that interval is wider than the tolerance, or at half of it where no look saw a
+   * write settling before it; with nothing seen beyond its last look, the search the waits in flight share,
+   * or its schedule.
    */
   nextPoll(wait: WaitView, schedule: PollSchedule): PlannedPoll {
     const lastMs = wait.lastSettlingMs ?? 0;
@@ -150,13 +151,21 @@ export class SettleTimes {
     }
     if (earliestSettled === undefined) return this.searchPoll(wait, schedule);
     const latestSettling = Math.max(lastMs, maxBelow(this.settlingMs, earliestSettled) ?? 0);
-    const width = earliestSettled - latestSettling;
-    // Halving a bracket no look has bounded from below (only the write, at 0) would cost a Describe per
-    // halving for a settle time nothing says is early: only a look that saw a write settling is worth one.
-    const poll: PlannedPoll =
-      latestSettling > 0 && width > Math.max(TOLERANCE_MS, TOLERANCE_SHARE * earliestSettled)
-        ? { atMs: latestSettling + width / 2, basis: "halfway" }
-        : { atMs: earliestSettled, basis: "seen" };
+    const tolerance = Math.max(TOLERANCE_MS, TOLERANCE_SHARE * earliestSettled);
+    // A settle no look has bounded from below may be far later than AWS's pace: polls that waited in the
+    // client's queue (a throttle) find every write settled when they finally leave, and a poll placed there
+    // would find it settled again, for ever. It is tested at half its time, never before the schedule's
+    // first poll: a poll that finds the write settled there costs nothing more, one that finds it settling
+    // bounds it.
+    const below = Math.max(schedule.firstMs, earliestSettled / 2);
+    let poll: PlannedPoll;
+    if (latestSettling > 0 && earliestSettled - latestSettling > tolerance) {
+      poll = { atMs: latestSettling + (earliestSettled - latestSettling) / 2, basis: "halfway" };
+    } else if (latestSettling === 0 && earliestSettled - below > tolerance) {
+      poll = { atMs: below, basis: "below" };
+    } else {
+      poll = { atMs: earliestSettled, basis: "seen" };
+    }
     return wait.missedPlan ? { ...poll, atMs: Math.max(poll.atMs, lastMs * GROWTH_AFTER_MISS) } : poll;
   }
 
