@@ -9,6 +9,7 @@ import { DYNAMIC_TYPE } from "@awsamp/dynamic/resourcePolicy";
 import { RESOURCE_TYPES } from "@awsamp/policy-pack/subject";
 import { expect } from "chai";
 import ts from "typescript";
+import { filesUnder } from "../harness/files";
 import { REPO_ROOT } from "../harness/plugin";
 import { collect, TOOLS_BIN } from "../harness/pulumiCli";
 import { headingAnchor, parseReadme, type ReadmeSpan, readmeInstallCommands } from "../harness/readme";
@@ -587,13 +588,11 @@ function codeShape(code: string): string {
   return code.replace(/\s+/g, "").replace(/,([\]})])/g, "$1");
 }
 
-function filesUnder(folder: string, extension: string): string[] {
-  return readdirSync(path.join(REPO_ROOT, folder), { recursive: true, withFileTypes: true })
-    .filter(
-      (entry) =>
-        entry.isFile() && entry.name.endsWith(extension) && !entry.parentPath.includes("node_modules"),
-    )
-    .map((entry) => path.join(entry.parentPath, entry.name));
+/** The files under a folder that end in `extension`, as absolute paths. */
+function sourcesUnder(folder: string, extension: string): string[] {
+  return filesUnder(folder)
+    .filter((file) => file.endsWith(extension))
+    .map((file) => path.join(REPO_ROOT, file));
 }
 
 // --- Python and Go ------------------------------------------------------------------------------------------
@@ -675,7 +674,7 @@ describe("README.md", () => {
 
     it("name the settle-time file the core writes in the user's cache folder, not the checkout", () => {
       expect(readmePaths("cache"), "the README names it").to.not.be.empty;
-      const sources = filesUnder("provider/core/src", ".ts").map((file) => readFileSync(file, "utf8"));
+      const sources = sourcesUnder("provider/core/src", ".ts").map((file) => readFileSync(file, "utf8"));
       const [folder, name] = IN_CACHE_FOLDER.split("/");
       expect(
         sources.some((source) => source.includes(`"${folder}", "${name}"`)),
@@ -985,7 +984,7 @@ describe("README.md", () => {
     const aliases = importAliases(samples);
 
     it("shows TypeScript blocks that are an example's code, which the tree type-checks", () => {
-      const examples = filesUnder("examples", ".ts").map((file) => ({
+      const examples = sourcesUnder("examples", ".ts").map((file) => ({
         file,
         shape: codeShape(readFileSync(file, "utf8")),
       }));

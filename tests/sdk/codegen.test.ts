@@ -2,10 +2,11 @@
  * The committed SDKs as Pulumi's codegen made them from schema.json (`make sdk-check` proves the bytes): all
  * generated, one version everywhere, the plugin's download URL in each, and nothing of ours at run time.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PLUGIN_VERSION } from "@awsamp/plugin/server";
 import { expect } from "chai";
+import { filesUnder } from "../harness/files";
 import { REPO_ROOT } from "./sdkPackage";
 
 const SDK = path.join(REPO_ROOT, "sdk");
@@ -13,14 +14,6 @@ const schema = readJson("schema.json");
 
 function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, file), "utf8"));
-}
-
-/** Every file under a folder, build output aside, relative to the repository. */
-function filesUnder(folder: string): string[] {
-  return readdirSync(path.join(REPO_ROOT, folder), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(REPO_ROOT, path.join(entry.parentPath, entry.name)))
-    .filter((file) => !/(^|\/)(bin|node_modules|__pycache__)\//.test(file));
 }
 
 describe("the generated SDKs", () => {

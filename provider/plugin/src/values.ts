@@ -49,8 +49,8 @@ export function toStruct(properties: PropertyObject): Struct {
 }
 
 /** True for the engine's unknown sentinels. */
-export function isUnknown(value: PropertyValue | undefined): boolean {
-  return ENGINE_VALUES.isUnknown(value);
+export function isUnknown(value: unknown): boolean {
+  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
 
 /** True for a secret wrapper. */
@@ -74,7 +74,7 @@ export function unwrapSecret(value: PropertyValue): PropertyValue {
 export const ENGINE_VALUES: ValueEncoding<PropertyValue> = {
   absent: null,
   unknown: UNKNOWN,
-  isUnknown: (value) => typeof value === "string" && UNKNOWN_SENTINELS.has(value),
+  isUnknown,
   unwrap: (value) => ({
     value: unwrapSecret(value as PropertyValue),
     secret: isSecret(value as PropertyValue),
